@@ -1,0 +1,64 @@
+package dev.teeagent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.teeagent.config.AgentSettings;
+import dev.teeagent.config.BuildInfo;
+import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.http.AgentHttpServer;
+import dev.teeagent.http.ApiRoute;
+import dev.teeagent.http.ConfigRoute;
+import dev.teeagent.http.ResponseSigner;
+import dev.teeagent.json.JsonMappers;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates and wires every object of a running agent; nothing else constructs services. */
+public final class App implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(App.class);
+
+  private final SigningKey agentKey;
+  private final AgentHttpServer server;
+  private final int port;
+
+  private App(SigningKey agentKey, AgentHttpServer server, int port) {
+    this.agentKey = agentKey;
+    this.server = server;
+    this.port = port;
+  }
+
+  public static App start(AgentSettings settings, Clock clock, SecureRandom random) {
+    ObjectMapper mapper = JsonMappers.strict();
+    SigningKey agentKey = SigningKey.generate(random);
+    Instant startedAt = clock.instant();
+    ResponseSigner signer = new ResponseSigner(settings.teeName(), agentKey, clock, mapper);
+    List<ApiRoute> routes =
+        List.of(new ConfigRoute(settings, agentKey, BuildInfo.current(), startedAt));
+    AgentHttpServer server = new AgentHttpServer(routes, signer, mapper);
+    int port = server.start(settings.host(), settings.port());
+    LOG.info(
+        "agent {} listening on {}:{} as {} (operator {})",
+        settings.teeName(),
+        settings.host(),
+        port,
+        agentKey.address(),
+        settings.operator());
+    return new App(agentKey, server, port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String address() {
+    return agentKey.address().checksummed();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

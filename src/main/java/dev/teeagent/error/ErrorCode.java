@@ -1,0 +1,50 @@
+package dev.teeagent.error;
+
+/**
+ * Every error the API can answer with: one HTTP status and one stable snake_case code each. Clients
+ * branch on {@link #code()}; the status follows DESIGN §3.
+ */
+public enum ErrorCode {
+  // 400: the request itself is malformed
+  MALFORMED_JSON(400, "malformed_json"),
+  DUPLICATE_KEY(400, "duplicate_key"),
+  UNKNOWN_FIELD(400, "unknown_field"),
+  INVALID_FIELD(400, "invalid_field"),
+  MISSING_FIELD(400, "missing_field"),
+  BAD_CLIENT_NONCE(400, "bad_client_nonce"),
+  BAD_QUERY(400, "bad_query"),
+  UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+  // 401/403: who is asking
+  BAD_SIGNATURE(401, "bad_signature"),
+  NOT_OPERATOR(403, "not_operator"),
+  // 404/405/413/429
+  NOT_FOUND(404, "not_found"),
+  METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+  BODY_TOO_LARGE(413, "body_too_large"),
+  RATE_LIMITED(429, "rate_limited"),
+  // 409: conflicts with the agent's state
+  STALE_NONCE(409, "stale_nonce"),
+  DEADLINE_EXPIRED(409, "deadline_expired"),
+  // 5xx
+  INTERNAL_ERROR(500, "internal_error"),
+  UPSTREAM_FAILED(502, "upstream_failed"),
+  NOT_CONFIGURED(503, "not_configured"),
+  CLOCK_SKEW(503, "clock_skew"),
+  UPSTREAM_TIMEOUT(504, "upstream_timeout");
+
+  private final int status;
+  private final String code;
+
+  ErrorCode(int status, String code) {
+    this.status = status;
+    this.code = code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+}

@@ -1,0 +1,64 @@
+package dev.teeagent.http;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.teeagent.config.AgentSettings;
+import dev.teeagent.config.BuildInfo;
+import dev.teeagent.crypto.SigningKey;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.time.Instant;
+
+/** {@code GET /config}: who this agent is and how to talk to it (DESIGN §4). */
+public final class ConfigRoute implements ApiRoute {
+  private final AgentSettings settings;
+  private final SigningKey agentKey;
+  private final BuildInfo build;
+  private final Instant startedAt;
+
+  public ConfigRoute(
+      AgentSettings settings, SigningKey agentKey, BuildInfo build, Instant startedAt) {
+    this.settings = settings;
+    this.agentKey = agentKey;
+    this.build = build;
+    this.startedAt = startedAt;
+  }
+
+  /** The EIP-712 domain every typed message to this agent is signed under. */
+  public record Eip712Domain(
+      String name, String version, @JsonProperty("verifyingContract") String verifyingContract) {}
+
+  public record ConfigView(
+      String version,
+      String operator,
+      String address,
+      String publicKey,
+      String attestationMode,
+      Eip712Domain eip712Domain,
+      long startedAt,
+      BuildInfo build) {}
+
+  @Override
+  public HandlerType method() {
+    return HandlerType.GET;
+  }
+
+  @Override
+  public String path() {
+    return "/config";
+  }
+
+  @Override
+  public Reply handle(Context ctx) {
+    String address = agentKey.address().checksummed();
+    return Reply.ok(
+        new ConfigView(
+            build.version(),
+            settings.operator().checksummed(),
+            address,
+            agentKey.publicKeyHex(),
+            "simulated",
+            new Eip712Domain(settings.teeName(), "1", address),
+            startedAt.toEpochMilli(),
+            build));
+  }
+}

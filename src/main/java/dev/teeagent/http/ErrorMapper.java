@@ -1,0 +1,107 @@
+package dev.teeagent.http;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.teeagent.error.AgentException;
+import dev.teeagent.error.ErrorCode;
+import io.javalin.http.HttpResponseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where exceptions become client errors. Messages are composed here from what is safe
+ * to show (field names, positions); text of library exceptions is never passed through, and
+ * anything unexpected is a 500 whose message says nothing about internals.
+ */
+final class ErrorMapper {
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+  private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']{0,80})");
+
+  record ApiError(ErrorCode code, String message) {}
+
+  ApiError map(Exception e) {
+    return switch (e) {
+      case AgentException agent -> new ApiError(agent.code(), agent.clientMessage());
+      case HttpResponseException http -> fromFramework(http);
+      case JsonProcessingException json -> fromJson(json);
+      default -> internal(e);
+    };
+  }
+
+  private ApiError fromFramework(HttpResponseException e) {
+    return switch (e.getStatus()) {
+      case 404 -> new ApiError(ErrorCode.NOT_FOUND, "no such endpoint");
+      case 405 -> new ApiError(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this path");
+      case 413 -> new ApiError(ErrorCode.BODY_TOO_LARGE, "request body is larger than 1 MiB");
+      case 415 -> new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
+      default -> internal(e);
+    };
+  }
+
+  private ApiError fromJson(JsonProcessingException e) {
+    if (e instanceof UnrecognizedPropertyException unknown) {
+      return new ApiError(ErrorCode.UNKNOWN_FIELD, "unknown field '" + fieldPath(unknown) + "'");
+    }
+    Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+    if (duplicate.find()) {
+      return new ApiError(ErrorCode.DUPLICATE_KEY, "duplicate key '" + duplicate.group(1) + "'");
+    }
+    if (e instanceof ValueInstantiationException instantiation
+        && instantiation.getCause() instanceof AgentException agent) {
+      return new ApiError(agent.code(), agent.clientMessage());
+    }
+    if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+      String field = fieldPath(mismatch);
+      if (mismatch instanceof InvalidFormatException || mismatch.getTargetType() != null) {
+        return new ApiError(ErrorCode.INVALID_FIELD, "field '" + field + "' has the wrong type");
+      }
+      return new ApiError(ErrorCode.INVALID_FIELD, "field '" + field + "' is invalid");
+    }
+    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      return new ApiError(ErrorCode.INVALID_FIELD, "field '" + fieldPath(mapping) + "' is invalid");
+    }
+    if (e instanceof JsonParseException || e instanceof MismatchedInputException) {
+      var location = e.getLocation();
+      String where =
+          location == null
+              ? ""
+              : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+      return new ApiError(ErrorCode.MALFORMED_JSON, "malformed JSON" + where);
+    }
+    return new ApiError(ErrorCode.MALFORMED_JSON, "malformed JSON");
+  }
+
+  /** "commands[2].name" from Jackson's reference chain. */
+  static String fieldPath(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (!path.isEmpty()) {
+          path.append('.');
+        }
+        path.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.length() > 200 ? path.substring(0, 200) + "…" : path.toString();
+  }
+
+  private ApiError internal(Exception e) {
+    // Class and frames only: exception text from libraries may quote inputs or state.
+    LOG.error("unhandled {} at {}", e.getClass().getName(), topFrame(e));
+    return new ApiError(ErrorCode.INTERNAL_ERROR, "internal error");
+  }
+
+  private static String topFrame(Throwable e) {
+    StackTraceElement[] trace = e.getStackTrace();
+    return trace.length == 0 ? "?" : trace[0].toString();
+  }
+}

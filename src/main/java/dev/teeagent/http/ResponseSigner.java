@@ -1,0 +1,76 @@
+package dev.teeagent.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.teeagent.crypto.EthSignature;
+import dev.teeagent.crypto.Jcs;
+import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.json.SafeNumbers;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * Signs answers per DESIGN §3: the payload's members plus {@code tee_name, signer, timestamp,
+ * status, request, client_nonce}, canonicalized with JCS and signed with EIP-191 personal_sign;
+ * {@code signature} is appended last. No HTTP framework here, so streaming and tests reuse it.
+ */
+public final class ResponseSigner {
+  /** Members the envelope owns; a payload may not set them. */
+  public static final Set<String> ENVELOPE_MEMBERS =
+      Set.of("tee_name", "signer", "timestamp", "status", "request", "client_nonce", "signature");
+
+  private final String teeName;
+  private final SigningKey key;
+  private final Clock clock;
+  private final ObjectMapper mapper;
+
+  public ResponseSigner(String teeName, SigningKey key, Clock clock, ObjectMapper mapper) {
+    this.teeName = teeName;
+    this.key = key;
+    this.clock = clock;
+    this.mapper = mapper;
+  }
+
+  /**
+   * The signed body bytes. {@code payload} is consumed (numbers beyond 2^53 become strings, the
+   * envelope members are added).
+   */
+  public byte[] sign(int status, ObjectNode payload, RequestEcho request, String clientNonce) {
+    for (String member : ENVELOPE_MEMBERS) {
+      if (payload.has(member)) {
+        throw new IllegalStateException("payload sets the envelope member " + member);
+      }
+    }
+    SafeNumbers.makeSafe(payload);
+    payload.put("tee_name", teeName);
+    payload.put("signer", key.address().checksummed());
+    payload.put("timestamp", clock.millis());
+    payload.put("status", status);
+    ObjectNode echo = payload.putObject("request");
+    echo.put("method", request.method());
+    echo.put("path", request.path());
+    echo.put("query", request.query());
+    echo.put("body_hash", request.bodyHash());
+    payload.put("client_nonce", clientNonce);
+
+    byte[] canonical = Jcs.canonicalize(writeString(payload));
+    EthSignature signature = key.signPersonalMessage(canonical);
+    // The canonical text plus one last member: verifiers drop "signature" and re-canonicalize.
+    byte[] tail =
+        (",\"signature\":\"" + signature.toHex() + "\"}").getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[canonical.length - 1 + tail.length];
+    System.arraycopy(canonical, 0, body, 0, canonical.length - 1);
+    System.arraycopy(tail, 0, body, canonical.length - 1, tail.length);
+    return body;
+  }
+
+  private String writeString(ObjectNode node) {
+    try {
+      return mapper.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("payload is not serializable", e);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dev.teeagent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.teeagent.json.JsonMappers;
+import dev.teeagent.testing.NodeScript;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The packaged jar, run as a user runs it. */
+class ServeCommandIT {
+  private static final String OPERATOR = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+  private static Path jar() {
+    return Path.of(System.getProperty("teeagent.jar", "target/tee-agent.jar"));
+  }
+
+  private static ProcessBuilder java(Map<String, String> env, String... args) {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new java.util.ArrayList<>(List.of(javaBin, "-jar", jar().toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove("TEE_NAME");
+    builder.environment().remove("OPERATOR_ADDRESS");
+    builder.environment().putAll(env);
+    return builder;
+  }
+
+  private static String runToExit(ProcessBuilder builder, int expectedExit) throws Exception {
+    Process process = builder.start();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as(output).isEqualTo(expectedExit);
+    return output;
+  }
+
+  @Test
+  void refusesToStartWithAnOperatorWithAWrongChecksumAndNamesTheSetting() throws Exception {
+    String output =
+        runToExit(
+            java(
+                Map.of(),
+                "serve",
+                "--port",
+                "0",
+                "--tee-name",
+                "x",
+                "--operator",
+                "0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
+            2);
+    assertThat(output).contains("--operator / OPERATOR_ADDRESS").contains("checksum");
+  }
+
+  @Test
+  void refusesToStartWithAnEmptyTeeNameFromTheEnvironment() throws Exception {
+    String output =
+        runToExit(
+            java(Map.of("TEE_NAME", "", "OPERATOR_ADDRESS", OPERATOR), "serve", "--port", "0"), 2);
+    assertThat(output).contains("--tee-name / TEE_NAME");
+  }
+
+  @Test
+  void servesSignedConfigFromEnvironmentSettingsAndStopsCleanlyOnSigterm() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Path log = Files.createTempFile("agent", ".log");
+    Process process =
+        java(
+                Map.of("TEE_NAME", "env-agent", "OPERATOR_ADDRESS", OPERATOR.toLowerCase()),
+                "serve",
+                "--port",
+                String.valueOf(port))
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      String body = awaitConfig(port);
+      assertThat(body)
+          .contains("\"tee_name\":\"env-agent\"")
+          .contains("\"operator\":\"" + OPERATOR + "\"");
+      ObjectMapper mapper = JsonMappers.strict();
+      JsonNode verified =
+          mapper.readTree(
+              NodeScript.run("verify-signed.mjs", mapper.createArrayNode().add(body).toString()));
+      String address = mapper.readTree(body).get("address").asText();
+      assertThat(verified.get(0).get("recovered").asText()).isEqualTo(address);
+      process.destroy(); // SIGTERM
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(Files.readString(log)).contains("GET /api/v1/config 200");
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private static String awaitConfig(int port) throws InterruptedException {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> response =
+            client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/config"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return response.body();
+        }
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    throw new AssertionError("agent did not answer within 30 s");
+  }
+}

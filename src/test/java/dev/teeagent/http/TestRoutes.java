@@ -1,0 +1,90 @@
+package dev.teeagent.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.json.JsonMappers;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+
+/** Routes that exist only in tests, to drive the HTTP layer through shapes real routes lack. */
+final class TestRoutes {
+  static final ObjectMapper MAPPER = JsonMappers.strict();
+  static final String SECRET_IN_EXCEPTION = "hunter2-secret-in-exception";
+
+  private TestRoutes() {}
+
+  record EchoRequest(String text, List<Integer> numbers) {}
+
+  static ApiRoute route(HandlerType method, String path, Handler handler) {
+    return new ApiRoute() {
+      @Override
+      public HandlerType method() {
+        return method;
+      }
+
+      @Override
+      public String path() {
+        return path;
+      }
+
+      @Override
+      public Reply handle(Context ctx) throws Exception {
+        return handler.handle(ctx);
+      }
+    };
+  }
+
+  interface Handler {
+    Reply handle(Context ctx) throws Exception;
+  }
+
+  /** A payload with everything that trips canonicalizers: unicode, escapes, nesting, floats. */
+  static ObjectNode trickyPayload() {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("unicode", "héllo wörld ✓ 🚀 \u20ac \uD834\uDD1E");
+    node.put("escapes", "quote \" backslash \\ slash / tab \t newline \n nul \u0000 bell \u0007");
+    node.putArray("nested").add(1).addArray().add(2.5).add(-0.0).addArray().add("deep");
+    node.putArray("floats").add(0.1).add(1e21).add(1e-7).add(123456789.123456789).add(5e-324);
+    node.put("big", new java.math.BigInteger("123456789012345678901234567890"));
+    ObjectNode keys = node.putObject("keys");
+    keys.put("\u20ac", 1).put("\r", 2).put("1", 3).put("\uD83D\uDE00", 4).put("\u00f6", 5);
+    node.putNull("nothing");
+    node.put("yes", true);
+    return node;
+  }
+
+  static List<ApiRoute> all() {
+    return List.of(
+        route(HandlerType.GET, "/tricky", ctx -> Reply.ok(trickyPayload())),
+        route(
+            HandlerType.POST,
+            "/echo",
+            ctx -> Reply.ok(new JsonBodies(MAPPER).parse(ctx, EchoRequest.class))),
+        route(
+            HandlerType.GET,
+            "/boom",
+            ctx -> {
+              throw new IllegalStateException(SECRET_IN_EXCEPTION);
+            }),
+        route(
+            HandlerType.GET,
+            "/slow",
+            ctx -> {
+              Thread.sleep(1500);
+              return Reply.ok(MAPPER.createObjectNode().put("slow", true));
+            }));
+  }
+
+  static AgentHttpServer server(SigningKey key) {
+    ResponseSigner signer = new ResponseSigner("http-test", key, Clock.systemUTC(), MAPPER);
+    return new AgentHttpServer(all(), signer, MAPPER);
+  }
+
+  static SigningKey freshKey() {
+    return SigningKey.generate(new SecureRandom());
+  }
+}

@@ -1,0 +1,124 @@
+package dev.teeagent.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.teeagent.App;
+import dev.teeagent.config.AgentSettings;
+import dev.teeagent.crypto.Address;
+import dev.teeagent.crypto.SignedBodyVerifier;
+import dev.teeagent.json.JsonMappers;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/** The real agent on a free loopback port, with a real HTTP client, for integration tests. */
+public final class TestAgent implements AutoCloseable {
+  /** anvil's account #0, the documented development operator. */
+  public static final String OPERATOR_KEY =
+      "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+  public static final Address OPERATOR =
+      Address.parse("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+  public static final String TEE_NAME = "test-agent";
+
+  private static final ObjectMapper MAPPER = JsonMappers.strict();
+  private final App app;
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private TestAgent(App app) {
+    this.app = app;
+  }
+
+  public static TestAgent start() {
+    return start(Clock.systemUTC(), new SecureRandom());
+  }
+
+  public static TestAgent start(Clock clock, SecureRandom random) {
+    AgentSettings settings = new AgentSettings(TEE_NAME, OPERATOR, "127.0.0.1", 0);
+    return new TestAgent(App.start(settings, clock, random));
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + app.port();
+  }
+
+  public String address() {
+    return app.address();
+  }
+
+  public Reply get(String pathAndQuery) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).GET(), Map.of());
+  }
+
+  public Reply get(String pathAndQuery, Map<String, String> headers) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).GET(), headers);
+  }
+
+  public Reply post(String pathAndQuery, String json) {
+    return post(pathAndQuery, json, Map.of());
+  }
+
+  public Reply post(String pathAndQuery, String json, Map<String, String> headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+    return send(request, headers);
+  }
+
+  private Reply send(HttpRequest.Builder request, Map<String, String> headers) {
+    headers.forEach(request::header);
+    try {
+      HttpResponse<byte[]> response =
+          client.send(
+              request.timeout(Duration.ofSeconds(60)).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      return new Reply(response.statusCode(), response.body());
+    } catch (IOException e) {
+      throw new AssertionError("request failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A raw answer: status and the exact body bytes, with signature checks. */
+  public record Reply(int status, byte[] body) {
+    public JsonNode json() {
+      try {
+        return MAPPER.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + text(), e);
+      }
+    }
+
+    public String text() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** The signer recovered from the signature; fails unless it matches the signer member. */
+    public Address verifiedSigner() {
+      return new SignedBodyVerifier(MAPPER)
+          .verify(body)
+          .orElseThrow(() -> new AssertionError("signature does not verify: " + text()))
+          .signer();
+    }
+
+    public String errorCode() {
+      return json().path("error").path("code").asText(null);
+    }
+  }
+
+  @Override
+  public void close() {
+    app.close();
+  }
+}
