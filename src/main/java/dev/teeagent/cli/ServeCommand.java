@@ -3,6 +3,7 @@ package dev.teeagent.cli;
 import dev.teeagent.App;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.ConfigException;
+import dev.teeagent.config.PromptSettings;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -25,13 +26,51 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Listen port (default: 7047; 0 picks a free one).")
   Integer port;
 
+  @Option(
+      names = "--llm-connect-timeout",
+      description = "Time to open a connection to the LLM provider (default: 10s).")
+  String llmConnectTimeout;
+
+  @Option(
+      names = "--llm-read-timeout",
+      description = "Longest silence while reading the provider's answer (default: 60s).")
+  String llmReadTimeout;
+
+  @Option(names = "--llm-timeout", description = "Whole prompt, retries included (default: 120s).")
+  String llmTimeout;
+
+  @Option(
+      names = "--llm-max-concurrent",
+      description = "Prompts in flight to the provider at once; more get 503 (default: 64).")
+  Integer llmMaxConcurrent;
+
+  @Option(
+      names = "--llm-max-retries",
+      description = "Retries of a transient provider failure, 0-5 (default: 2).")
+  Integer llmMaxRetries;
+
+  @Option(
+      names = "--llm-max-retry-wait",
+      description =
+          "Longest wait before one retry; a longer Retry-After fails at once (default: 5s).")
+  String llmMaxRetryWait;
+
   @Override
   public Integer call() throws InterruptedException {
     AgentSettings settings;
     try {
       settings =
           AgentSettings.load(
-              new AgentSettings.Flags(teeName, operator, host, port), System.getenv());
+                  new AgentSettings.Flags(teeName, operator, host, port), System.getenv())
+              .withPrompt(
+                  PromptSettings.load(
+                      new PromptSettings.Flags(
+                          llmConnectTimeout,
+                          llmReadTimeout,
+                          llmTimeout,
+                          llmMaxConcurrent,
+                          llmMaxRetries,
+                          llmMaxRetryWait)));
     } catch (ConfigException e) {
       System.err.println("tee-agent: invalid setting: " + e.getMessage());
       return 2;
