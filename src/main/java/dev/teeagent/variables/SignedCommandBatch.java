@@ -2,6 +2,8 @@ package dev.teeagent.variables;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.teeagent.crypto.Eip712;
+import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import dev.teeagent.json.Uint256;
@@ -21,7 +23,7 @@ public record SignedCommandBatch(
     if (commands == null) {
       throw new AgentException(ErrorCode.MISSING_FIELD, "'commands' (or 'variables') is required");
     }
-    if (commands.contains(null)) {
+    if (commands.stream().anyMatch(java.util.Objects::isNull)) {
       throw new AgentException(ErrorCode.INVALID_FIELD, "a command must be an object");
     }
     if (commands.size() > MAX_COMMANDS) {
@@ -48,6 +50,16 @@ public record SignedCommandBatch(
     }
     return new SignedCommandBatch(
         commands != null ? commands : variables, nonce, deadline, signature);
+  }
+
+  /** Signs {@code batch} for the agent of {@code domain} (operator CLI, tests). */
+  public static SignedCommandBatch sign(
+      CommandBatch batch, Eip712.Domain domain, SigningKey operatorKey) {
+    return new SignedCommandBatch(
+        batch.commands(),
+        new Uint256(batch.nonce()),
+        new Uint256(batch.deadline()),
+        operatorKey.signDigest(batch.digest(domain)).toHex());
   }
 
   public CommandBatch batch() {
