@@ -3,22 +3,29 @@ package dev.teeagent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.BuildInfo;
+import dev.teeagent.crypto.Eip712;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.http.AgentHttpServer;
 import dev.teeagent.http.ApiRoute;
+import dev.teeagent.http.AuditRoute;
 import dev.teeagent.http.ConfigRoute;
 import dev.teeagent.http.JsonBodies;
+import dev.teeagent.http.PostVariablesRoute;
 import dev.teeagent.http.PromptRoute;
 import dev.teeagent.http.ResponseSigner;
+import dev.teeagent.http.VariableRoute;
+import dev.teeagent.http.VariablesRoute;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.prompt.ChatCompletionsClient;
 import dev.teeagent.prompt.PromptService;
-import dev.teeagent.variables.VariableSource;
+import dev.teeagent.variables.AgentState;
+import dev.teeagent.variables.HiddenValues;
+import dev.teeagent.variables.VariableRules;
+import dev.teeagent.variables.VariableService;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,16 +50,27 @@ public final class App implements AutoCloseable {
     SigningKey agentKey = SigningKey.generate(random);
     Instant startedAt = clock.instant();
     ResponseSigner signer = new ResponseSigner(settings.teeName(), agentKey, clock, mapper);
+    AgentState state = new AgentState(new VariableRules(new HiddenValues(agentKey)), clock, mapper);
+    VariableService variables =
+        new VariableService(
+            new Eip712.Domain(settings.teeName(), "1", agentKey.address()),
+            settings.operator(),
+            state,
+            clock,
+            mapper);
     JsonBodies bodies = new JsonBodies(mapper);
-    VariableSource variables = name -> Optional.empty();
     ChatCompletionsClient llm =
         ChatCompletionsClient.create(
             settings.prompt(), mapper, BuildInfo.current().version(), clock);
     PromptService prompts =
-        new PromptService(variables, llm, mapper, clock, settings.prompt().maxConcurrent());
+        new PromptService(state, llm, mapper, clock, settings.prompt().maxConcurrent());
     List<ApiRoute> routes =
         List.of(
-            new ConfigRoute(settings, agentKey, BuildInfo.current(), startedAt),
+            new ConfigRoute(settings, agentKey, BuildInfo.current(), startedAt, state),
+            new VariablesRoute(state),
+            new VariableRoute(state),
+            new PostVariablesRoute(bodies, variables),
+            new AuditRoute(state),
             new PromptRoute(prompts, bodies));
     AgentHttpServer server = new AgentHttpServer(routes, signer, mapper);
     int port = server.start(settings.host(), settings.port());

@@ -3,7 +3,7 @@ package dev.teeagent.prompt;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import dev.teeagent.variables.VariableSource;
-import java.net.InetAddress;
+import dev.teeagent.variables.WellKnownValues;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,8 +28,7 @@ record PromptVariables(
   static final String MAX_PER_MINUTE = "prompt_max_per_minute";
   static final String DEFAULT_BASE_URL = "https://openrouter.ai/api/v1";
   static final int DEFAULT_MAX_PER_MINUTE = 60;
-  // The limiter remembers one timestamp per admitted prompt, so the window stays small.
-  static final int MAX_PER_MINUTE_LIMIT = 10_000;
+  static final int MAX_PER_MINUTE_LIMIT = 1_000_000;
 
   static PromptVariables read(VariableSource variables) {
     String key = variables.value(API_KEY).orElse("");
@@ -59,34 +58,20 @@ record PromptVariables(
     return HttpUrl.get(provider() + "/chat/completions");
   }
 
-  /** https only, plain http for loopback (local providers, tests); no credentials, no query. */
+  /**
+   * The rule of {@code set} time ({@link WellKnownValues#isAllowedUrl}: https, plain http only to a
+   * literal loopback address, no credentials), checked again at use; and no query or fragment,
+   * since the path is appended.
+   */
   static HttpUrl baseUrl(String text) {
-    HttpUrl url = HttpUrl.parse(text.strip());
+    HttpUrl url = WellKnownValues.isAllowedUrl(text) ? HttpUrl.parse(text) : null;
     if (url == null) {
-      throw misconfigured(BASE_URL, "is not an http(s) URL");
-    }
-    if (!url.isHttps() && !isLoopback(url.host())) {
-      throw misconfigured(BASE_URL, "must be https (plain http only for loopback addresses)");
-    }
-    if (!url.username().isEmpty() || !url.password().isEmpty()) {
-      throw misconfigured(BASE_URL, "must not carry credentials");
+      throw misconfigured(BASE_URL, "must be an https URL (plain http only to a loopback address)");
     }
     if (url.query() != null || url.fragment() != null) {
       throw misconfigured(BASE_URL, "must not have a query or fragment");
     }
     return url;
-  }
-
-  static boolean isLoopback(String host) {
-    if (host.equals("localhost")) {
-      return true;
-    }
-    try {
-      // A literal only: a name would need DNS, which the host controls.
-      return InetAddress.ofLiteral(host).isLoopbackAddress();
-    } catch (IllegalArgumentException notALiteral) {
-      return false;
-    }
   }
 
   private static Optional<String> header(VariableSource variables, String name) {
