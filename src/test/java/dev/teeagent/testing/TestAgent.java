@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.App;
 import dev.teeagent.config.AgentSettings;
+import dev.teeagent.config.PromptSettings;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.SignedBodyVerifier;
 import dev.teeagent.json.JsonMappers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +46,17 @@ public final class TestAgent implements AutoCloseable {
   public static TestAgent start(Clock clock, SecureRandom random) {
     AgentSettings settings = new AgentSettings(TEE_NAME, OPERATOR, "127.0.0.1", 0);
     return new TestAgent(App.start(settings, clock, random));
+  }
+
+  /** An agent with its own LLM limits (short timeouts for fault tests). */
+  public static TestAgent start(PromptSettings prompt) {
+    AgentSettings settings =
+        new AgentSettings(TEE_NAME, OPERATOR, "127.0.0.1", 0).withPrompt(prompt);
+    return new TestAgent(App.start(settings, Clock.systemUTC(), new SecureRandom()));
+  }
+
+  public Reply prompt(PromptBody body) {
+    return post("/api/v1/prompt", body.json());
   }
 
   public String baseUrl() {
@@ -86,7 +99,7 @@ public final class TestAgent implements AutoCloseable {
           client.send(
               request.timeout(Duration.ofSeconds(60)).build(),
               HttpResponse.BodyHandlers.ofByteArray());
-      return new Reply(response.statusCode(), response.body());
+      return new Reply(response.statusCode(), response.body(), response.headers());
     } catch (IOException e) {
       throw new AssertionError("request failed: " + e, e);
     } catch (InterruptedException e) {
@@ -95,8 +108,17 @@ public final class TestAgent implements AutoCloseable {
     }
   }
 
-  /** A raw answer: status and the exact body bytes, with signature checks. */
-  public record Reply(int status, byte[] body) {
+  /** A raw answer: status, the exact body bytes and the headers, with signature checks. */
+  public record Reply(int status, byte[] body, HttpHeaders headers) {
+    public Reply(int status, byte[] body) {
+      this(status, body, HttpHeaders.of(Map.of(), (name, value) -> true));
+    }
+
+    /** The first value of a response header, or null. */
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
     public JsonNode json() {
       try {
         return MAPPER.readTree(body);
