@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -24,7 +25,8 @@ final class StreamAssembler {
   private final ObjectNode top;
   private final Map<Integer, Choice> choices = new TreeMap<>();
 
-  private record Choice(ObjectNode node, ObjectNode message, Map<Integer, ObjectNode> toolCalls) {}
+  private record Choice(
+      ObjectNode node, ObjectNode message, NavigableMap<Integer, ObjectNode> toolCalls) {}
 
   StreamAssembler(ObjectMapper mapper) {
     this.mapper = mapper;
@@ -96,14 +98,17 @@ final class StreamAssembler {
     }
   }
 
-  private void addToolCall(Map<Integer, ObjectNode> calls, JsonNode delta) {
+  private void addToolCall(NavigableMap<Integer, ObjectNode> calls, JsonNode delta) {
     int index;
     if (delta.has("index")) {
       index = delta.path("index").asInt();
     } else {
       // No index (some providers): a new id starts a new call, otherwise it continues the last.
-      boolean fresh = calls.isEmpty() || delta.hasNonNull("id");
-      index = fresh ? calls.size() : calls.size() - 1;
+      String id = delta.path("id").asText("");
+      boolean fresh =
+          calls.isEmpty()
+              || (!id.isEmpty() && !id.equals(calls.lastEntry().getValue().path("id").asText()));
+      index = fresh ? (calls.isEmpty() ? 0 : calls.lastKey() + 1) : calls.lastKey();
     }
     ObjectNode call =
         calls.computeIfAbsent(

@@ -79,6 +79,11 @@ public final class PromptBody {
     return this;
   }
 
+  public PromptBody with(String name, long value) {
+    body.put(name, value);
+    return this;
+  }
+
   public PromptBody with(String name, double value) {
     body.put(name, value);
     return this;
