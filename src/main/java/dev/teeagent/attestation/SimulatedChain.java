@@ -30,7 +30,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * only and die with the process.
  */
 final class SimulatedChain {
-  static final String ROOT_NAME = "CN=simulated.nitro-enclaves,OU=TEE Agent (simulated),O=Local";
+  // Written most-significant RDN first, as AWS's are encoded (printed: CN=…,OU=…,O=…).
+  static final X500Name ROOT_NAME =
+      new X500Name("O=Local,OU=TEE Agent (simulated),CN=simulated.nitro-enclaves");
   static final Duration LEAF_LIFETIME = Duration.ofHours(3);
   private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofHours(1);
   private static final Duration BACKDATE = Duration.ofMinutes(5);
@@ -39,7 +41,7 @@ final class SimulatedChain {
   private final X509Certificate root;
   private final KeyPair intermediateKey;
   private final X509Certificate intermediate;
-  private final String leafName;
+  private final X500Name leafName;
   private Leaf leaf;
 
   /** The current leaf: its certificate and the key documents are signed with. */
@@ -50,7 +52,7 @@ final class SimulatedChain {
       X509Certificate root,
       KeyPair intermediateKey,
       X509Certificate intermediate,
-      String leafName) {
+      X500Name leafName) {
     this.random = random;
     this.root = root;
     this.intermediateKey = intermediateKey;
@@ -66,7 +68,10 @@ final class SimulatedChain {
     KeyPair intermediateKey = keyPair(random);
     X509Certificate intermediate =
         issue(
-            "CN=" + moduleId.substring(0, moduleId.indexOf("-enc")) + ".simulated.nitro-enclaves",
+            new X500Name(
+                "CN="
+                    + moduleId.substring(0, moduleId.indexOf("-enc"))
+                    + ".simulated.nitro-enclaves"),
             intermediateKey,
             ROOT_NAME,
             rootKey,
@@ -74,7 +79,8 @@ final class SimulatedChain {
             Duration.ofDays(30 * 365),
             0,
             random);
-    return new SimulatedChain(random, root, intermediateKey, intermediate, "CN=" + moduleId);
+    return new SimulatedChain(
+        random, root, intermediateKey, intermediate, new X500Name("CN=" + moduleId));
   }
 
   X509Certificate root() {
@@ -92,7 +98,7 @@ final class SimulatedChain {
         || now.isBefore(leaf.certificate().getNotBefore().toInstant())
         || now.plus(RENEW_BEFORE_EXPIRY).isAfter(leaf.certificate().getNotAfter().toInstant())) {
       KeyPair key = keyPair(random);
-      String issuer = intermediate.getSubjectX500Principal().getName();
+      X500Name issuer = X500Name.getInstance(intermediate.getSubjectX500Principal().getEncoded());
       leaf =
           new Leaf(
               issue(leafName, key, issuer, intermediateKey, now, LEAF_LIFETIME, -1, random),
@@ -128,9 +134,9 @@ final class SimulatedChain {
    * root; -1 an end-entity (signing) certificate.
    */
   static X509Certificate issue(
-      String subject,
+      X500Name subject,
       KeyPair subjectKey,
-      String issuer,
+      X500Name issuer,
       KeyPair issuerKey,
       Instant now,
       Duration lifetime,
@@ -139,11 +145,11 @@ final class SimulatedChain {
     try {
       JcaX509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-              new X500Name(issuer),
+              issuer,
               new BigInteger(64, random).setBit(63),
               Date.from(now.minus(BACKDATE)),
               Date.from(now.plus(lifetime)),
-              new X500Name(subject),
+              subject,
               subjectKey.getPublic());
       boolean ca = pathLength >= 0;
       builder.addExtension(

@@ -92,9 +92,10 @@ class DocumentEncodingTest {
     // A leaf claiming the real intermediate as issuer but signed by an impostor key.
     X509Certificate forged =
         SimulatedChain.issue(
-            "CN=forged",
+            new org.bouncycastle.asn1.x500.X500Name("CN=forged"),
             leafKey,
-            documents.chain.cabundle().get(1).getSubjectX500Principal().getName(),
+            org.bouncycastle.asn1.x500.X500Name.getInstance(
+                documents.chain.cabundle().get(1).getSubjectX500Principal().getEncoded()),
             impostorKey,
             documents.now,
             Duration.ofHours(1),
