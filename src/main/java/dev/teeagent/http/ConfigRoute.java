@@ -1,6 +1,7 @@
 package dev.teeagent.http;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.teeagent.attestation.AttestationService;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.BuildInfo;
 import dev.teeagent.crypto.SigningKey;
@@ -17,18 +18,21 @@ public final class ConfigRoute implements ApiRoute {
   private final BuildInfo build;
   private final Instant startedAt;
   private final AgentState state;
+  private final AttestationService attestation;
 
   public ConfigRoute(
       AgentSettings settings,
       SigningKey agentKey,
       BuildInfo build,
       Instant startedAt,
-      AgentState state) {
+      AgentState state,
+      AttestationService attestation) {
     this.settings = settings;
     this.agentKey = agentKey;
     this.build = build;
     this.startedAt = startedAt;
     this.state = state;
+    this.attestation = attestation;
   }
 
   /** The EIP-712 domain every typed message to this agent is signed under. */
@@ -45,7 +49,8 @@ public final class ConfigRoute implements ApiRoute {
       BigInteger operatorNonce,
       String stateHash,
       long startedAt,
-      BuildInfo build) {}
+      BuildInfo build,
+      AttestationView codeAttestation) {}
 
   @Override
   public HandlerType method() {
@@ -67,11 +72,15 @@ public final class ConfigRoute implements ApiRoute {
             settings.operator().checksummed(),
             address,
             agentKey.publicKeyHex(),
-            "simulated",
+            attestation.mode().label(),
             new Eip712Domain(settings.teeName(), "1", address),
             now.operatorNonce(),
             now.stateHash(),
             startedAt.toEpochMilli(),
-            build));
+            build,
+            attestation
+                .codeAttestation()
+                .map(code -> AttestationView.of(code, attestation.mode()))
+                .orElse(null)));
   }
 }
