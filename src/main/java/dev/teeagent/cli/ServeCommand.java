@@ -62,29 +62,37 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--llm-connect-timeout",
+      paramLabel = "DURATION",
       description = "Time to open a connection to the LLM provider (default: 10s).")
   String llmConnectTimeout;
 
   @Option(
       names = "--llm-read-timeout",
+      paramLabel = "DURATION",
       description = "Longest silence while reading the provider's answer (default: 60s).")
   String llmReadTimeout;
 
-  @Option(names = "--llm-timeout", description = "Whole prompt, retries included (default: 120s).")
+  @Option(
+      names = "--llm-timeout",
+      paramLabel = "DURATION",
+      description = "Whole prompt, retries included: 500ms, 10s, 2m (default: 120s).")
   String llmTimeout;
 
   @Option(
       names = "--llm-max-concurrent",
+      paramLabel = "N",
       description = "Prompts in flight to the provider at once; more get 503 (default: 64).")
   Integer llmMaxConcurrent;
 
   @Option(
       names = "--llm-max-retries",
+      paramLabel = "N",
       description = "Retries of a transient provider failure, 0-5 (default: 2).")
   Integer llmMaxRetries;
 
   @Option(
       names = "--llm-max-retry-wait",
+      paramLabel = "DURATION",
       description =
           "Longest wait before one retry; a longer Retry-After fails at once (default: 5s).")
   String llmMaxRetryWait;

@@ -8,11 +8,17 @@ import java.util.Set;
 /**
  * One message of the conversation, in OpenAI's chat format. {@code content} is text or an array of
  * content parts ({@code {"type": "text", …}}); it may be absent only on an assistant message that
- * calls tools. A {@code tool} message answers one tool call by its id.
+ * calls tools or refuses. A {@code tool} message answers one tool call by its id. {@code refusal}
+ * is allowed on assistant messages, as OpenAI's answers carry it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChatMessage(
-    String role, JsonNode content, String name, List<ToolCall> toolCalls, String toolCallId) {
+    String role,
+    JsonNode content,
+    String name,
+    List<ToolCall> toolCalls,
+    String toolCallId,
+    String refusal) {
   static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
 
   public ChatMessage {
@@ -32,7 +38,10 @@ public record ChatMessage(
       }
       toolCalls = List.copyOf(toolCalls);
     }
-    if (content == null && toolCalls == null) {
+    if (refusal != null && !role.equals("assistant")) {
+      throw BadPrompt.invalid("refusal is allowed on assistant messages only");
+    }
+    if (content == null && toolCalls == null && refusal == null) {
       throw BadPrompt.missing("content");
     }
     if (content != null) {

@@ -168,6 +168,36 @@ class PromptIT {
   }
 
   @Test
+  void aClientLoopSendingBackTheResponsesToolCallsWorksAndIndexIsNotSentOn() {
+    provider.answers("openrouter-tool-call.json");
+    PromptBody first = PromptBody.ask("What's the weather in Paris?").weatherTool();
+    JsonNode answer = signedOk(agent.prompt(first));
+
+    // The seed's loop: the assistant turn from `response`, then the tool's result.
+    PromptBody second = PromptBody.ask("What's the weather in Paris?").weatherTool();
+    ObjectNode assistant = second.messages().addObject().put("role", "assistant");
+    assistant.set("content", answer.at("/response/content"));
+    assistant.set("tool_calls", answer.at("/response/tool_calls"));
+    assistant.putNull("refusal");
+    second
+        .messages()
+        .addObject()
+        .put("role", "tool")
+        .put("tool_call_id", answer.at("/response/tool_calls/0/id").asText())
+        .put("content", "{\"temperature\": 18, \"unit\": \"celsius\"}");
+    provider.reset();
+    provider.answers("openai-text.json");
+    JsonNode followUp = signedOk(agent.prompt(second));
+
+    JsonNode sentCall =
+        FakeLlmProvider.bodyOf(provider.onlyRequest()).at("/messages/1/tool_calls/0");
+    assertThat(sentCall.has("index")).isFalse();
+    assertThat(sentCall.at("/function/arguments").asText())
+        .isEqualTo("{\"location\":\"Paris, France\",\"unit\":\"celsius\"}");
+    assertThat(followUp.at("/messages/1/tool_calls/0")).isEqualTo(sentCall);
+  }
+
+  @Test
   void requestModelWinsOverLlmModelAndSamplingFieldsPassThroughUnchanged() {
     provider.answers("openai-text.json");
     ObjectNode format = JsonNodeFactory.instance.objectNode().put("type", "json_object");

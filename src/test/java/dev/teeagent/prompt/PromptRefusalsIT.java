@@ -61,6 +61,10 @@ class PromptRefusalsIT {
             "invalid_field",
             "tool_calls are allowed on assistant messages only"),
         Arguments.of(
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"refusal\":\"no\"}]}",
+            "invalid_field",
+            "messages[0]: refusal is allowed on assistant messages only"),
+        Arguments.of(
             "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"weight\":2}]}",
             "unknown_field",
             "'messages[0].weight'"),
