@@ -12,6 +12,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
+import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -63,6 +64,9 @@ public final class ChatCompletionsClient implements AutoCloseable {
             .followSslRedirects(false)
             // https for providers; cleartext only reaches loopback (PromptVariables checks).
             .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
+            // Keep a connection per call in flight: OkHttp's default (5 idle) would reconnect
+            // and redo TLS under load.
+            .connectionPool(new ConnectionPool(settings.maxConcurrent(), 5, TimeUnit.MINUTES))
             .connectTimeout(settings.connectTimeout())
             .readTimeout(settings.readTimeout())
             .writeTimeout(settings.readTimeout())

@@ -1,5 +1,6 @@
 package dev.teeagent.prompt;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.HashSet;
@@ -12,6 +13,7 @@ import java.util.Set;
  * field passed through unseen could change the answer. Defaults: {@code max_tokens} 350, {@code
  * tool_choice} "auto" when tools are given.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record PromptRequest(
     String model,
     String systemPrompt,

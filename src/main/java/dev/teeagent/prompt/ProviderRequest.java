@@ -1,13 +1,12 @@
 package dev.teeagent.prompt;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.teeagent.crypto.Jcs;
 import dev.teeagent.crypto.Keccak;
+import java.util.List;
 
 /**
  * The exact body sent to the provider: the JCS canonical form of {@code {...parameters, model,
@@ -17,44 +16,20 @@ import dev.teeagent.crypto.Keccak;
  */
 record ProviderRequest(ArrayNode messages, ArrayNode tools, ObjectNode parameters, byte[] body) {
 
-  /** What is passed to the provider besides model, messages and tools; absent fields omitted. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Parameters(
-      Integer maxTokens,
-      JsonNode toolChoice,
-      Double temperature,
-      Double topP,
-      JsonNode stop,
-      Long seed,
-      JsonNode responseFormat,
-      Double frequencyPenalty,
-      Double presencePenalty,
-      Boolean parallelToolCalls,
-      Boolean stream,
-      StreamOptions streamOptions) {}
-
-  /** Asks the provider for token usage in the last chunk of a stream. */
-  record StreamOptions(boolean includeUsage) {}
+  /** Members of the request that are not passed on as parameters. */
+  private static final List<String> NOT_PARAMETERS =
+      List.of("model", "system_prompt", "messages", "tools", "stream");
 
   static ProviderRequest build(PromptRequest request, String model, ObjectMapper mapper) {
     ArrayNode messages = mapper.valueToTree(request.messages());
     ArrayNode tools = request.tools() == null ? null : mapper.valueToTree(request.tools());
-    boolean stream = request.stream();
-    ObjectNode parameters =
-        mapper.valueToTree(
-            new Parameters(
-                request.maxTokens(),
-                request.toolChoice(),
-                request.temperature(),
-                request.topP(),
-                request.stop(),
-                request.seed(),
-                request.responseFormat(),
-                request.frequencyPenalty(),
-                request.presencePenalty(),
-                request.parallelToolCalls(),
-                stream ? Boolean.TRUE : null,
-                stream ? new StreamOptions(true) : null));
+    // Every other member of the request (absent ones are left out), as the provider gets it.
+    ObjectNode parameters = mapper.valueToTree(request);
+    parameters.remove(NOT_PARAMETERS);
+    if (request.stream()) {
+      parameters.put("stream", true);
+      parameters.putObject("stream_options").put("include_usage", true);
+    }
     ObjectNode upstream = parameters.deepCopy();
     upstream.put("model", model);
     ArrayNode all = upstream.putArray("messages");

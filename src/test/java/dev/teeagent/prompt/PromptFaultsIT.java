@@ -1,9 +1,6 @@
 package dev.teeagent.prompt;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +8,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.teeagent.config.PromptSettings;
+import dev.teeagent.testing.AgentWithProvider;
 import dev.teeagent.testing.FakeLlmProvider;
 import dev.teeagent.testing.InFlightCalls;
 import dev.teeagent.testing.PromptBody;
@@ -19,11 +17,10 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every provider fault gets its documented status and code in a signed answer; afterwards no thread
@@ -40,25 +37,14 @@ class PromptFaultsIT {
           2,
           Duration.ofSeconds(2));
 
-  private static FakeLlmProvider provider;
-  private static TestAgent agent;
-
-  @BeforeAll
-  static void start() {
-    provider = FakeLlmProvider.start();
-    agent = TestAgent.start(SHORT);
-    provider.configure(agent);
-  }
-
-  @AfterAll
-  static void stop() {
-    agent.close();
-    provider.close();
-  }
+  @RegisterExtension static final AgentWithProvider LLM = new AgentWithProvider(SHORT);
+  private FakeLlmProvider provider;
+  private TestAgent agent;
 
   @BeforeEach
-  void resetProvider() {
-    provider.reset();
+  void bind() {
+    provider = LLM.provider();
+    agent = LLM.agent();
   }
 
   @AfterEach
@@ -81,7 +67,7 @@ class PromptFaultsIT {
   }
 
   /** Sends one prompt and checks the signed refusal: status and code. */
-  private static JsonNode refused(int status, String code) {
+  private JsonNode refused(int status, String code) {
     TestAgent.Reply reply = agent.prompt(ask());
     assertThat(reply.status()).as(reply.text()).isEqualTo(status);
     assertThat(reply.errorCode()).isEqualTo(code);
@@ -108,17 +94,9 @@ class PromptFaultsIT {
 
   @Test
   void unavailable503ThenSuccessIsRetriedAndAnswers() {
-    provider.stub(
-        post(urlEqualTo(FakeLlmProvider.PATH))
-            .inScenario("flaky")
-            .whenScenarioStateIs(STARTED)
-            .willReturn(status(503, "openrouter-503.json"))
-            .willSetStateTo("recovered"));
-    provider.stub(
-        post(urlEqualTo(FakeLlmProvider.PATH))
-            .inScenario("flaky")
-            .whenScenarioStateIs("recovered")
-            .willReturn(FakeLlmProvider.json(FakeLlmProvider.fixture("openai-text.json"))));
+    provider.answersFirstThen(
+        status(503, "openrouter-503.json"),
+        FakeLlmProvider.json(FakeLlmProvider.fixture("openai-text.json")));
     TestAgent.Reply reply = agent.prompt(ask());
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     assertThat(reply.json().at("/response/content").asText()).contains("Paris");
@@ -129,17 +107,9 @@ class PromptFaultsIT {
 
   @Test
   void rateLimited429WithRetryAfterIsRetriedOnceTheProviderSaysSo() {
-    provider.stub(
-        post(urlEqualTo(FakeLlmProvider.PATH))
-            .inScenario("limited")
-            .whenScenarioStateIs(STARTED)
-            .willReturn(status(429, "openrouter-429.json").withHeader("Retry-After", "1"))
-            .willSetStateTo("open"));
-    provider.stub(
-        post(urlEqualTo(FakeLlmProvider.PATH))
-            .inScenario("limited")
-            .whenScenarioStateIs("open")
-            .willReturn(FakeLlmProvider.json(FakeLlmProvider.fixture("openai-text.json"))));
+    provider.answersFirstThen(
+        status(429, "openrouter-429.json").withHeader("Retry-After", "1"),
+        FakeLlmProvider.json(FakeLlmProvider.fixture("openai-text.json")));
     TestAgent.Reply reply = agent.prompt(ask());
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     List<LoggedRequest> sent = provider.requests();

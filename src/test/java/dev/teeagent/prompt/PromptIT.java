@@ -10,42 +10,31 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.teeagent.crypto.Keccak;
+import dev.teeagent.testing.AgentWithProvider;
 import dev.teeagent.testing.FakeLlmProvider;
 import dev.teeagent.testing.PromptBody;
 import dev.teeagent.testing.TestAgent;
 import java.math.BigInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Real provider answers (OpenAI and OpenRouter shapes) come back whole inside the signed answer,
  * and the provider receives exactly the request the client asked for.
  */
 class PromptIT {
-  private static FakeLlmProvider provider;
-  private static TestAgent agent;
-
-  @BeforeAll
-  static void start() {
-    provider = FakeLlmProvider.start();
-    agent = TestAgent.start();
-    provider.configure(agent);
-  }
-
-  @AfterAll
-  static void stop() {
-    agent.close();
-    provider.close();
-  }
+  @RegisterExtension static final AgentWithProvider LLM = new AgentWithProvider();
+  private FakeLlmProvider provider;
+  private TestAgent agent;
 
   @BeforeEach
-  void resetProvider() {
-    provider.reset();
+  void bind() {
+    provider = LLM.provider();
+    agent = LLM.agent();
   }
 
-  private static JsonNode signedOk(TestAgent.Reply reply) {
+  private JsonNode signedOk(TestAgent.Reply reply) {
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     assertThat(reply.verifiedSigner().checksummed()).isEqualTo(agent.address());
     return reply.json();

@@ -2,39 +2,28 @@ package dev.teeagent.prompt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.teeagent.testing.AgentWithProvider;
 import dev.teeagent.testing.FakeLlmProvider;
 import dev.teeagent.testing.PromptBody;
 import dev.teeagent.testing.TestAgent;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** A malformed prompt is a signed 400 naming the problem, and the provider never hears of it. */
 class PromptRefusalsIT {
-  private static FakeLlmProvider provider;
-  private static TestAgent agent;
-
-  @BeforeAll
-  static void start() {
-    provider = FakeLlmProvider.start();
-    agent = TestAgent.start();
-    provider.configure(agent);
-  }
-
-  @AfterAll
-  static void stop() {
-    agent.close();
-    provider.close();
-  }
+  @RegisterExtension static final AgentWithProvider LLM = new AgentWithProvider();
+  private FakeLlmProvider provider;
+  private TestAgent agent;
 
   @BeforeEach
-  void resetProvider() {
-    provider.reset();
+  void bind() {
+    provider = LLM.provider();
+    agent = LLM.agent();
     provider.answers("openai-text.json");
   }
 

@@ -3,23 +3,15 @@ package dev.teeagent.prompt;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.teeagent.testing.FakeLlmProvider;
+import dev.teeagent.testing.LogCapture;
 import dev.teeagent.testing.PromptBody;
 import dev.teeagent.testing.TestAgent;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The hidden API key appears in no answer (body or header) and no log line — Logback at TRACE and
@@ -58,57 +50,27 @@ class PromptSecrecyIT {
 
   @Test
   void apiKeyAppearsInNoAnswerAndNoLogLineWhateverTheProviderDoes() {
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    Level previous = root.getLevel();
-    ListAppender<ILoggingEvent> logback = new ListAppender<>();
-    logback.start();
-    root.addAppender(logback);
-    root.setLevel(Level.TRACE);
-    List<Logger> ours =
-        List.of(
-            (Logger) LoggerFactory.getLogger("dev.teeagent"),
-            (Logger) LoggerFactory.getLogger("teeagent"));
-    ours.forEach(logger -> logger.setLevel(Level.TRACE));
-    java.util.logging.Logger julRoot = java.util.logging.Logger.getLogger("");
-    java.util.logging.Level julPrevious = julRoot.getLevel();
-    List<String> jul = new ArrayList<>();
-    Handler julCapture = capture(jul);
-    julRoot.addHandler(julCapture);
-    julRoot.setLevel(java.util.logging.Level.ALL);
-
     List<TestAgent.Reply> replies = new ArrayList<>();
-    try (FakeLlmProvider provider = FakeLlmProvider.start();
-        TestAgent agent = TestAgent.start(PromptFaultsIT.SHORT)) {
-      provider.configure(agent);
-      for (ResponseDefinitionBuilder behaviour : providerBehaviours()) {
-        provider.reset();
-        provider.answers(behaviour);
-        replies.add(agent.prompt(PromptBody.ask("What's the weather in Paris?").weatherTool()));
-        replies.add(agent.prompt(PromptBody.ask("And in Tokyo?").streamed()));
+    List<String> lines;
+    try (LogCapture logs = LogCapture.start()) {
+      try (FakeLlmProvider provider = FakeLlmProvider.start();
+          TestAgent agent = TestAgent.start(PromptFaultsIT.SHORT)) {
+        provider.configure(agent);
+        for (ResponseDefinitionBuilder behaviour : providerBehaviours()) {
+          provider.reset();
+          provider.answers(behaviour);
+          replies.add(agent.prompt(PromptBody.ask("What's the weather in Paris?").weatherTool()));
+          replies.add(agent.prompt(PromptBody.ask("And in Tokyo?").streamed()));
+        }
+        agent.operator().set("llm_base_url", provider.untrustedHttpsBaseUrl()).apply();
+        replies.add(agent.prompt(PromptBody.ask("over TLS")));
+        replies.add(agent.get("/api/v1/variables"));
+        replies.add(agent.get("/api/v1/variables/llm_api_key"));
       }
-      agent.operator().set("llm_base_url", provider.untrustedHttpsBaseUrl()).apply();
-      replies.add(agent.prompt(PromptBody.ask("over TLS")));
-      replies.add(agent.get("/api/v1/variables"));
-      replies.add(agent.get("/api/v1/variables/llm_api_key"));
-    } finally {
-      root.detachAppender(logback);
-      root.setLevel(previous);
-      ours.forEach(logger -> logger.setLevel(null));
-      julRoot.removeHandler(julCapture);
-      julRoot.setLevel(julPrevious);
+      lines = logs.lines();
     }
 
     assertThat(replies).extracting(TestAgent.Reply::status).contains(200, 502, 504);
-    List<String> lines = new ArrayList<>(jul);
-    for (ILoggingEvent event : logback.list) {
-      lines.add(
-          event.getLoggerName()
-              + " "
-              + event.getFormattedMessage()
-              + " "
-              + event.getMDCPropertyMap()
-              + throwableText(event.getThrowableProxy()));
-    }
     assertThat(lines).isNotEmpty();
     for (String secret : forbidden()) {
       for (String line : lines) {
@@ -119,35 +81,5 @@ class PromptSecrecyIT {
         assertThat(reply.headers().map().toString()).doesNotContain(secret);
       }
     }
-  }
-
-  private static String throwableText(IThrowableProxy proxy) {
-    StringBuilder text = new StringBuilder();
-    for (IThrowableProxy p = proxy; p != null; p = p.getCause()) {
-      text.append(' ').append(p.getClassName()).append(": ").append(p.getMessage());
-    }
-    return text.toString();
-  }
-
-  private static Handler capture(List<String> into) {
-    return new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        StringBuilder line = new StringBuilder(record.getLoggerName()).append(' ');
-        line.append(new SimpleFormatter().formatMessage(record));
-        for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
-          line.append(' ').append(t);
-        }
-        synchronized (into) {
-          into.add(line.toString());
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
   }
 }

@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.teeagent.crypto.Keccak;
 import dev.teeagent.crypto.SignedBodyVerifier;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.testing.AgentWithProvider;
 import dev.teeagent.testing.FakeLlmProvider;
 import dev.teeagent.testing.InFlightCalls;
 import dev.teeagent.testing.PromptBody;
@@ -23,36 +24,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code "stream": true}: the provider's chunks are relayed as they come, then {@code [DONE]}, then
  * one signed event holding the assembled answer (or the failure, once streaming started).
  */
 class PromptStreamIT {
-  private static FakeLlmProvider provider;
-  private static TestAgent agent;
+  @RegisterExtension
+  static final AgentWithProvider LLM = new AgentWithProvider(PromptFaultsIT.SHORT);
 
-  @BeforeAll
-  static void start() {
-    provider = FakeLlmProvider.start();
-    agent = TestAgent.start(PromptFaultsIT.SHORT);
-    provider.configure(agent);
-  }
-
-  @AfterAll
-  static void stop() {
-    agent.close();
-    provider.close();
-  }
+  private FakeLlmProvider provider;
+  private TestAgent agent;
 
   @BeforeEach
-  void resetProvider() {
-    provider.reset();
+  void bind() {
+    provider = LLM.provider();
+    agent = LLM.agent();
   }
 
   @AfterEach
@@ -64,7 +55,7 @@ class PromptStreamIT {
   }
 
   /** The final signed event, verified; its signer is the agent. */
-  private static JsonNode signedLast(TestAgent.Reply reply) {
+  private JsonNode signedLast(TestAgent.Reply reply) {
     List<Event> events = ServerSentEvents.parse(reply.body());
     Event last = events.getLast();
     assertThat(last.name()).isEqualTo("signed");

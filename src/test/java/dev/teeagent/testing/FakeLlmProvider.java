@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.teeagent.json.JsonMappers;
 import java.io.IOException;
@@ -71,6 +72,21 @@ public final class FakeLlmProvider implements AutoCloseable {
 
   public void answers(ResponseDefinitionBuilder response) {
     stub(post(urlEqualTo(PATH)).willReturn(response));
+  }
+
+  /** The first call gets {@code first}, every later one {@code then}. */
+  public void answersFirstThen(ResponseDefinitionBuilder first, ResponseDefinitionBuilder then) {
+    stub(
+        post(urlEqualTo(PATH))
+            .inScenario("first-then")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(first)
+            .willSetStateTo("then"));
+    stub(
+        post(urlEqualTo(PATH))
+            .inScenario("first-then")
+            .whenScenarioStateIs("then")
+            .willReturn(then));
   }
 
   public void stub(MappingBuilder mapping) {
