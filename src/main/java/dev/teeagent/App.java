@@ -3,6 +3,7 @@ package dev.teeagent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.BuildInfo;
+import dev.teeagent.crypto.NativeSecp256k1;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.http.AgentHttpServer;
 import dev.teeagent.http.ApiRoute;
@@ -32,7 +33,7 @@ public final class App implements AutoCloseable {
 
   public static App start(AgentSettings settings, Clock clock, SecureRandom random) {
     ObjectMapper mapper = JsonMappers.strict();
-    SigningKey agentKey = SigningKey.generate(random);
+    SigningKey agentKey = SigningKey.generate(random, NativeSecp256k1.load(random));
     Instant startedAt = clock.instant();
     ResponseSigner signer = new ResponseSigner(settings.teeName(), agentKey, clock, mapper);
     List<ApiRoute> routes =
