@@ -13,6 +13,7 @@ import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.config.BuildInfo;
 import dev.teeagent.config.ConfigException;
 import dev.teeagent.crypto.Eip712;
+import dev.teeagent.crypto.NativeSecp256k1;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.http.AgentHttpServer;
 import dev.teeagent.http.ApiRoute;
@@ -118,7 +119,7 @@ public final class App implements AutoCloseable {
       throw new ConfigException("--attestation nitro: the NSM gave no entropy: " + e.getMessage());
     }
     ObjectMapper mapper = JsonMappers.strict();
-    SigningKey agentKey = SigningKey.generate(random);
+    SigningKey agentKey = SigningKey.generate(random, NativeSecp256k1.load(random));
     Instant startedAt = clock.instant();
     ResponseSigner signer = new ResponseSigner(settings.teeName(), agentKey, clock, mapper);
     AgentState state = new AgentState(new VariableRules(new HiddenValues(agentKey)), clock, mapper);

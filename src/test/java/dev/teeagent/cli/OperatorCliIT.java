@@ -235,49 +235,15 @@ class OperatorCliIT {
       otherRoot = Files.writeString(dir.resolve("other-root.pem"), other.simulatedRootPem());
     }
     Run wrongRoot =
-        operator(
-            Map.of(),
-            "set",
-            "--url",
-            agent.baseUrl(),
-            "--root",
-            otherRoot.toString(),
-            "--key-file",
-            keyFile.toString(),
-            "--name",
-            "x",
-            "--value",
-            "1");
+        setOneVariable("--root", otherRoot.toString(), "--key-file", keyFile.toString());
     assertThat(wrongRoot.exit()).isEqualTo(2);
     assertThat(wrongRoot.err()).contains("attestation does not verify");
 
-    Run awsWithoutPcrs =
-        operator(
-            Map.of(),
-            "set",
-            "--url",
-            agent.baseUrl(),
-            "--key-file",
-            keyFile.toString(),
-            "--name",
-            "x",
-            "--value",
-            "1");
+    Run awsWithoutPcrs = setOneVariable("--key-file", keyFile.toString());
     assertThat(awsWithoutPcrs.exit()).isEqualTo(2);
     assertThat(awsWithoutPcrs.err()).contains("--pcrs");
 
-    Run noKey =
-        operator(
-            Map.of(),
-            "set",
-            "--url",
-            agent.baseUrl(),
-            "--root",
-            root.toString(),
-            "--name",
-            "x",
-            "--value",
-            "1");
+    Run noKey = setOneVariable("--root", root.toString());
     assertThat(noKey.exit()).isEqualTo(2);
     assertThat(noKey.err()).contains(OperatorOptions.KEY_ENV);
 
@@ -285,24 +251,19 @@ class OperatorCliIT {
         Files.writeString(
             dir.resolve("other.key"),
             "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
-    Run wrongKey =
-        operator(
-            Map.of(),
-            "set",
-            "--url",
-            agent.baseUrl(),
-            "--root",
-            root.toString(),
-            "--key-file",
-            notOperator.toString(),
-            "--name",
-            "x",
-            "--value",
-            "1");
+    Run wrongKey = setOneVariable("--root", root.toString(), "--key-file", notOperator.toString());
     assertThat(wrongKey.exit()).isEqualTo(2);
     assertThat(wrongKey.err()).contains("operator is " + TestAgent.OPERATOR.checksummed());
 
     assertThat(nonce()).isEqualTo(before);
+  }
+
+  /** {@code operator set --url <agent> <trust and key options> --name x --value 1}. */
+  private static Run setOneVariable(String... trustAndKey) throws Exception {
+    List<String> args = new ArrayList<>(List.of("set", "--url", agent.baseUrl()));
+    args.addAll(List.of(trustAndKey));
+    args.addAll(List.of("--name", "x", "--value", "1"));
+    return operator(Map.of(), args.toArray(String[]::new));
   }
 
   private static String[] withFunction(String function, String... more) {
