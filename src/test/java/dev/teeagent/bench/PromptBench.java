@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.teeagent.prompt.PromptCpuCost;
 import dev.teeagent.testing.FakeLlmProvider;
 import dev.teeagent.testing.PromptBody;
 import dev.teeagent.testing.TestAgent;
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * What {@code POST /prompt} adds over calling the provider directly. The provider is WireMock with
  * a fixed delay; the same HTTP client calls it directly (baseline) and through the agent, turn
  * about, so both series see the same machine. Latency: p50 and p99 of sequential calls and their
- * difference (the agent's overhead: parse, checks, canonical body, OkHttp, JCS, signature).
+ * difference (the agent's overhead: parse, checks, canonical body, OkHttp, JCS, signature), with a
+ * signed {@code GET /config} (no provider call) as a reference for the cost of any signed answer.
  * Throughput: 50 concurrent callers for a fixed time, direct and through the agent.
  *
  * <p>Usage: bench/prompt.sh [sequential calls per series, default 2000] [provider delay ms, default
@@ -76,17 +78,25 @@ public final class PromptBench {
           .apply();
       HttpRequest direct = request(directUrl, prompt);
       HttpRequest viaAgent = request(agent.baseUrl() + "/api/v1/prompt", prompt);
+      // Reference: a signed answer of the agent that calls nobody (HTTP, JSON, JCS, signature).
+      HttpRequest config =
+          HttpRequest.newBuilder(URI.create(agent.baseUrl() + "/api/v1/config"))
+              .timeout(Duration.ofSeconds(30))
+              .build();
 
       // Warm-up: JIT, connection pools.
       for (int i = 0; i < Math.max(300, calls / 5); i++) {
         call(client, direct);
         call(client, viaAgent);
+        call(client, config);
       }
       long[] directNanos = new long[calls];
       long[] agentNanos = new long[calls];
+      long[] configNanos = new long[calls];
       for (int i = 0; i < calls; i++) {
         directNanos[i] = call(client, direct);
         agentNanos[i] = call(client, viaAgent);
+        configNanos[i] = call(client, config);
       }
       double directRate = throughput(client, direct, seconds);
       double agentRate = throughput(client, viaAgent, seconds);
@@ -104,9 +114,14 @@ public final class PromptBench {
       row("through the agent", agentNanos);
       System.out.printf(
           Locale.ROOT,
-          "| **agent overhead** | **%.2f** | **%.2f** |%n%n",
+          "| **agent overhead** | **%.2f** | **%.2f** |%n",
           (percentile(agentNanos, 50) - percentile(directNanos, 50)) / 1e6,
           (percentile(agentNanos, 99) - percentile(directNanos, 99)) / 1e6);
+      row("reference: signed GET /config (no provider)", configNanos);
+      System.out.println();
+      System.out.println("| CPU per prompt, in process, no HTTP | µs |");
+      System.out.println("|---|---|");
+      System.out.println(PromptCpuCost.measure(Math.max(1000, calls * 5)));
       System.out.println("| 50 concurrent callers | answers/s | ratio |");
       System.out.println("|---|---|---|");
       System.out.printf(
