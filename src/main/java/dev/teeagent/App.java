@@ -3,12 +3,22 @@ package dev.teeagent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.BuildInfo;
+import dev.teeagent.crypto.Eip712;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.http.AgentHttpServer;
 import dev.teeagent.http.ApiRoute;
+import dev.teeagent.http.AuditRoute;
 import dev.teeagent.http.ConfigRoute;
+import dev.teeagent.http.JsonBodies;
+import dev.teeagent.http.PostVariablesRoute;
 import dev.teeagent.http.ResponseSigner;
+import dev.teeagent.http.VariableRoute;
+import dev.teeagent.http.VariablesRoute;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.variables.AgentState;
+import dev.teeagent.variables.HiddenValues;
+import dev.teeagent.variables.VariableRules;
+import dev.teeagent.variables.VariableService;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,8 +45,22 @@ public final class App implements AutoCloseable {
     SigningKey agentKey = SigningKey.generate(random);
     Instant startedAt = clock.instant();
     ResponseSigner signer = new ResponseSigner(settings.teeName(), agentKey, clock, mapper);
+    AgentState state = new AgentState(new VariableRules(new HiddenValues(agentKey)), clock, mapper);
+    VariableService variables =
+        new VariableService(
+            new Eip712.Domain(settings.teeName(), "1", agentKey.address()),
+            settings.operator(),
+            state,
+            clock,
+            mapper);
+    JsonBodies bodies = new JsonBodies(mapper);
     List<ApiRoute> routes =
-        List.of(new ConfigRoute(settings, agentKey, BuildInfo.current(), startedAt));
+        List.of(
+            new ConfigRoute(settings, agentKey, BuildInfo.current(), startedAt, state),
+            new VariablesRoute(state),
+            new VariableRoute(state),
+            new PostVariablesRoute(bodies, variables),
+            new AuditRoute(state));
     AgentHttpServer server = new AgentHttpServer(routes, signer, mapper);
     int port = server.start(settings.host(), settings.port());
     LOG.info(

@@ -54,6 +54,11 @@ public final class TestAgent implements AutoCloseable {
     return app.address();
   }
 
+  /** A batch of operator commands to this agent, signed by the development operator. */
+  public OperatorCommands operator() {
+    return OperatorCommands.to(this);
+  }
+
   public Reply get(String pathAndQuery) {
     return send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).GET(), Map.of());
   }
