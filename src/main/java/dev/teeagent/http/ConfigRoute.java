@@ -9,6 +9,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /** {@code GET /config}: who this agent is and how to talk to it (DESIGN §4). */
 public final class ConfigRoute implements ApiRoute {
@@ -17,18 +19,21 @@ public final class ConfigRoute implements ApiRoute {
   private final BuildInfo build;
   private final Instant startedAt;
   private final AgentState state;
+  private final Supplier<Map<String, BigInteger>> signerNonces;
 
   public ConfigRoute(
       AgentSettings settings,
       SigningKey agentKey,
       BuildInfo build,
       Instant startedAt,
-      AgentState state) {
+      AgentState state,
+      Supplier<Map<String, BigInteger>> signerNonces) {
     this.settings = settings;
     this.agentKey = agentKey;
     this.build = build;
     this.startedAt = startedAt;
     this.state = state;
+    this.signerNonces = signerNonces;
   }
 
   /** The EIP-712 domain every typed message to this agent is signed under. */
@@ -43,6 +48,7 @@ public final class ConfigRoute implements ApiRoute {
       String attestationMode,
       Eip712Domain eip712Domain,
       BigInteger operatorNonce,
+      Map<String, BigInteger> signerNonces,
       String stateHash,
       long startedAt,
       BuildInfo build) {}
@@ -70,6 +76,7 @@ public final class ConfigRoute implements ApiRoute {
             "simulated",
             new Eip712Domain(settings.teeName(), "1", address),
             now.operatorNonce(),
+            signerNonces.get(),
             now.stateHash(),
             startedAt.toEpochMilli(),
             build));
