@@ -70,12 +70,7 @@ public final class App implements AutoCloseable {
     List<ApiRoute> routes =
         List.of(
             new ConfigRoute(
-                settings,
-                agentKey,
-                BuildInfo.current(),
-                startedAt,
-                state,
-                transactions::signerNonces),
+                settings, agentKey, BuildInfo.current(), startedAt, state, transactions),
             new VariablesRoute(state),
             new VariableRoute(state),
             new PostVariablesRoute(bodies, variables),

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.BuildInfo;
 import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.transactions.TransactionSigner;
 import dev.teeagent.variables.AgentState;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /** {@code GET /config}: who this agent is and how to talk to it (DESIGN §4). */
 public final class ConfigRoute implements ApiRoute {
@@ -19,7 +19,7 @@ public final class ConfigRoute implements ApiRoute {
   private final BuildInfo build;
   private final Instant startedAt;
   private final AgentState state;
-  private final Supplier<Map<String, BigInteger>> signerNonces;
+  private final TransactionSigner transactions;
 
   public ConfigRoute(
       AgentSettings settings,
@@ -27,13 +27,13 @@ public final class ConfigRoute implements ApiRoute {
       BuildInfo build,
       Instant startedAt,
       AgentState state,
-      Supplier<Map<String, BigInteger>> signerNonces) {
+      TransactionSigner transactions) {
     this.settings = settings;
     this.agentKey = agentKey;
     this.build = build;
     this.startedAt = startedAt;
     this.state = state;
-    this.signerNonces = signerNonces;
+    this.transactions = transactions;
   }
 
   /** The EIP-712 domain every typed message to this agent is signed under. */
@@ -49,6 +49,7 @@ public final class ConfigRoute implements ApiRoute {
       Eip712Domain eip712Domain,
       BigInteger operatorNonce,
       Map<String, BigInteger> signerNonces,
+      BigInteger txSpentWei,
       String stateHash,
       long startedAt,
       BuildInfo build) {}
@@ -76,7 +77,8 @@ public final class ConfigRoute implements ApiRoute {
             "simulated",
             new Eip712Domain(settings.teeName(), "1", address),
             now.operatorNonce(),
-            signerNonces.get(),
+            transactions.signerNonces(),
+            transactions.spentWei(),
             now.stateHash(),
             startedAt.toEpochMilli(),
             build));

@@ -105,6 +105,11 @@ public final class TransactionSigner {
         signed.auditIndex());
   }
 
+  /** value + max fee of everything signed since boot (what {@code tx_budget_wei} limits). */
+  public BigInteger spentWei() {
+    return policy.spent();
+  }
+
   /** address → next nonce of each address now in {@code tx_api_signers}. */
   public Map<String, BigInteger> signerNonces() {
     return signerNonces.view(policy.apiSigners());
