@@ -101,17 +101,6 @@ public final class NonceTracker {
     }
   }
 
-  /** Next new nonce of a chain (for tests and diagnostics); empty before first use. */
-  BigInteger peekNext(long chainId) {
-    Chain chain = chains.get(chainId);
-    if (chain == null) {
-      return null;
-    }
-    synchronized (chain) {
-      return chain.released.isEmpty() ? chain.next : chain.released.first();
-    }
-  }
-
   private static final class Chain {
     boolean started;
     BigInteger next = BigInteger.ZERO;

@@ -240,4 +240,28 @@ class SignTransactionIT {
       assertThat(anvil.transactionCount(open.address())).isEqualTo(count);
     }
   }
+
+  @Test
+  void signsALegacyTransactionByDefaultOnAChainWithoutABaseFee() {
+    // Its own agent: nonces are tracked per chain id, and this chain shares anvil's id.
+    try (Anvil berlin = Anvil.start("--hardfork", "berlin");
+        TestAgent legacyAgent = TestAgent.start()) {
+      berlin.setBalance(legacyAgent.address(), FUNDS);
+      String recipient = freshAddress();
+      JsonNode answer =
+          TransactionRequests.to(legacyAgent, berlin).transfer(recipient, 21).operator().sign();
+
+      assertThat(answer.get("transaction").get("type").asInt()).isZero();
+      assertThat(berlin.receipt(answer.get("transaction_hash").asText()).isStatusOK()).isTrue();
+      assertThat(berlin.balance(recipient)).isEqualTo(21);
+      TestAgent.Reply dynamic =
+          TransactionRequests.to(legacyAgent, berlin)
+              .transfer(recipient, 1)
+              .type(2)
+              .operator()
+              .send();
+      assertThat(dynamic.status()).as(dynamic.text()).isEqualTo(400);
+      assertThat(dynamic.json().get("error").get("message").asText()).contains("no base fee");
+    }
+  }
 }
