@@ -131,9 +131,18 @@ public final class OperatorCommands {
     return SignedCommandBatch.sign(new CommandBatch(commands, nonce, deadline), domain, key);
   }
 
-  /** The signed body as a JSON tree, for tests that tamper with it. */
+  /**
+   * The signed body as a JSON tree, for tests that tamper with it. Built without the request
+   * record's checks, so that batches the agent must refuse (too many commands) can be sent.
+   */
   public ObjectNode bodyTree() {
-    return MAPPER.valueToTree(signed());
+    CommandBatch batch = new CommandBatch(commands, nonce, deadline);
+    ObjectNode tree = MAPPER.createObjectNode();
+    tree.set("commands", MAPPER.valueToTree(commands));
+    tree.put("nonce", nonce.toString());
+    tree.put("deadline", deadline.toString());
+    tree.put("signature", key.signDigest(batch.digest(domain)).toHex());
+    return tree;
   }
 
   public String body() {
