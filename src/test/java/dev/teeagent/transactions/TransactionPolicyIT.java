@@ -33,7 +33,9 @@ class TransactionPolicyIT {
   private static final BigInteger FUNDS = BigInteger.TEN.pow(20);
   private static final long GWEI = 1_000_000_000L;
   private static final BigInteger FEE = BigInteger.valueOf(21_000 * GWEI);
-  private static final SigningKey API_SIGNER = SigningKey.generate(new SecureRandom());
+  private static final String API_SIGNER_KEY =
+      "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
+  private static final SigningKey API_SIGNER = SigningKey.fromPrivateKeyHex(API_SIGNER_KEY);
   private static final SigningKey STRANGER = SigningKey.generate(new SecureRandom());
   private static Anvil anvil;
   private static String token;
@@ -231,6 +233,40 @@ class TransactionPolicyIT {
 
     JsonNode answer = request.sign();
     assertThat(answer.get("mode").asText()).isEqualTo("operator");
+  }
+
+  @Test
+  void acceptsAnApiSignerAuthorizationMadeByTheShippedClientScript() throws Exception {
+    String signer = API_SIGNER.address().checksummed();
+    agent
+        .operator()
+        .set("tx_api_signers", signer)
+        .set("tx_max_value_wei", "10")
+        .set("tx_budget_wei", "10000000000000000")
+        .apply();
+    String body =
+        MAPPER.writeValueAsString(
+            MAPPER
+                .createObjectNode()
+                .put("rpc_url", anvil.rpcUrl())
+                .put("chain_id", Anvil.CHAIN_ID)
+                .put("broadcast", false)
+                .set("transaction", MAPPER.createObjectNode().put("to", fresh()).put("value", 5)));
+    String authorized =
+        NodeScript.run(
+            java.util.Map.of("TEE_SIGNER_KEY", API_SIGNER_KEY),
+            "scripts/authorize-transaction.mjs",
+            body,
+            "--url",
+            agent.baseUrl(),
+            "--max-fee-wei",
+            "1000000000000000");
+
+    TestAgent.Reply reply = agent.post("/api/v1/sign-transaction", authorized);
+    assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+    assertThat(reply.json().get("authorized_by").asText()).isEqualTo(signer);
+    TestAgent.Reply replay = agent.post("/api/v1/sign-transaction", authorized);
+    assertThat(replay.errorCode()).isEqualTo("stale_nonce");
   }
 
   @Test
