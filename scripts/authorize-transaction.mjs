@@ -9,6 +9,7 @@
 // --max-fee-wei caps gas limit × max fee per gas (default 1e15 wei); the agent refuses more.
 import { Wallet } from "ethers";
 import { parseArgs } from "node:util";
+import { SIGN_REQUEST_TYPES } from "./sign-request.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -40,19 +41,7 @@ const request = {
   nonce: String(nonce),
   deadline: String(Math.floor(Date.now() / 1000) + Number(args["valid-seconds"])),
 };
-const types = {
-  SignRequest: [
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "data", type: "bytes" },
-    { name: "chainId", type: "uint256" },
-    { name: "maxFeeWei", type: "uint256" },
-    { name: "broadcast", type: "bool" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-const signature = await wallet.signTypedData(config.eip712_domain, types, request);
+const signature = await wallet.signTypedData(config.eip712_domain, SIGN_REQUEST_TYPES, request);
 body.authorization = {
   nonce: request.nonce,
   deadline: request.deadline,

@@ -8,19 +8,7 @@
 //               deadline}}                             -> {signature, digest}
 // Amounts travel as decimal strings both ways (JSON numbers would lose precision).
 import { Transaction, TypedDataEncoder, Wallet } from "ethers";
-
-const signRequestTypes = {
-  SignRequest: [
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "data", type: "bytes" },
-    { name: "chainId", type: "uint256" },
-    { name: "maxFeeWei", type: "uint256" },
-    { name: "broadcast", type: "bool" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
+import { SIGN_REQUEST_TYPES } from "../../../scripts/sign-request.mjs";
 
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
@@ -53,8 +41,8 @@ if (mode === "decode") {
   for (const tx of input.transactions) output.push(await wallet.signTransaction(tx));
 } else if (mode === "authorize") {
   const wallet = new Wallet(input.key);
-  const signature = await wallet.signTypedData(input.domain, signRequestTypes, input.request);
-  const digest = TypedDataEncoder.hash(input.domain, signRequestTypes, input.request);
+  const signature = await wallet.signTypedData(input.domain, SIGN_REQUEST_TYPES, input.request);
+  const digest = TypedDataEncoder.hash(input.domain, SIGN_REQUEST_TYPES, input.request);
   output = { signature, digest };
 } else {
   throw new Error("mode must be decode, sign or authorize");

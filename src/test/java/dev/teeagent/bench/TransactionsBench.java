@@ -111,8 +111,9 @@ public final class TransactionsBench {
   }
 
   private static void line(String label, double value, String note, Object... args) {
-    System.out.printf(
-        Locale.ROOT, "%-42s %10.0f  %s%n", label, value, String.format(Locale.ROOT, note, args));
+    String text =
+        String.format(Locale.ROOT, "%-42s %10.0f  %s", label, value, String.format(note, args));
+    System.out.println(text.stripTrailing());
   }
 
   private static double medianMicros(Runnable call, int times) {
