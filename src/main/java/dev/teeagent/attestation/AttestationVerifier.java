@@ -233,7 +233,8 @@ public final class AttestationVerifier {
     }
     return Step.passed(
         Check.PCRS,
-        expected.values().keySet().stream().map(i -> "PCR" + i).toList() + " match expected");
+        String.join(", ", expected.values().keySet().stream().map(i -> "PCR" + i).toList())
+            + " as expected");
   }
 
   private static Step nonce(AttestationDocument doc, byte[] expected) {

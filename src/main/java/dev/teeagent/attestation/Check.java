@@ -5,6 +5,8 @@ package dev.teeagent.attestation;
  * one-line reports of the verifier.
  */
 public enum Check {
+  /** (Online) the agent answered /attestation and /config with bodies signed as DESIGN §3 says. */
+  FETCH("fetch"),
   /** COSE_Sign1 shape, ES384 header, the payload's fields and the signature by the leaf key. */
   SIGNATURE("signature"),
   /** Leaf → intermediates → trusted root, every certificate valid at the validation time. */

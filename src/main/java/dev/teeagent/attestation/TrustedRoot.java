@@ -78,7 +78,10 @@ public final class TrustedRoot {
 
   /** "AWS Nitro root" or the subject, with the fingerprint, for reports. */
   public String describe() {
-    String name = aws ? "AWS Nitro Enclaves root" : certificate.getSubjectX500Principal().getName();
+    String name =
+        aws
+            ? "AWS Nitro Enclaves root"
+            : "root " + CborReader.printable(certificate.getSubjectX500Principal().getName());
     return name + " (sha256 " + fingerprint + ")";
   }
 

@@ -2,6 +2,7 @@ package dev.teeagent.crypto;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.util.Optional;
 import org.bouncycastle.math.ec.ECConstantTimeMultiplier;
 import org.bouncycastle.math.ec.ECPoint;
 import org.web3j.utils.Numeric;
@@ -13,24 +14,37 @@ import org.web3j.utils.Numeric;
  */
 public final class SigningKey {
   private final BigInteger privateScalar;
+  private final DigestSigner signer;
   private final byte[] publicKey;
   private final Address address;
 
-  private SigningKey(BigInteger privateScalar) {
+  SigningKey(BigInteger privateScalar, Optional<NativeSecp256k1> nativeLibrary) {
     this.privateScalar = privateScalar;
+    this.signer =
+        nativeLibrary
+            .map(library -> library.signerFor(privateScalar))
+            .orElse(digest -> Secp256k1.sign(digest, privateScalar));
     this.publicKey = Secp256k1.publicKeyOf(privateScalar);
     this.address = Secp256k1.addressOf(publicKey);
   }
 
-  /** A fresh key, uniformly random in [1, n-1]. */
+  /** A fresh key, uniformly random in [1, n-1], signing with the pure-Java implementation. */
   public static SigningKey generate(SecureRandom random) {
+    return generate(random, Optional.empty());
+  }
+
+  /**
+   * A fresh key, uniformly random in [1, n-1], signing through libsecp256k1 when given (the agent's
+   * own key), else in pure Java.
+   */
+  public static SigningKey generate(SecureRandom random, Optional<NativeSecp256k1> nativeLibrary) {
     byte[] candidate = new byte[32];
     while (true) {
       random.nextBytes(candidate);
       BigInteger d = new BigInteger(1, candidate);
       java.util.Arrays.fill(candidate, (byte) 0);
       if (d.signum() > 0 && d.compareTo(Secp256k1.N) < 0) {
-        return new SigningKey(d);
+        return new SigningKey(d, nativeLibrary);
       }
     }
   }
@@ -45,7 +59,7 @@ public final class SigningKey {
     if (d.signum() == 0 || d.compareTo(Secp256k1.N) >= 0) {
       throw new IllegalArgumentException("private key out of range");
     }
-    return new SigningKey(d);
+    return new SigningKey(d, Optional.empty());
   }
 
   public Address address() {
@@ -63,7 +77,7 @@ public final class SigningKey {
 
   /** Signs a 32-byte digest (e.g. an EIP-712 or transaction hash). */
   public EthSignature signDigest(byte[] digest) {
-    return Secp256k1.sign(digest, privateScalar);
+    return signer.sign(digest);
   }
 
   /**

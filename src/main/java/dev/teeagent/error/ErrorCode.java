@@ -63,6 +63,7 @@ public enum ErrorCode {
   UPSTREAM_FAILED(502, "upstream_failed"),
   NOT_CONFIGURED(503, "not_configured"),
   CLOCK_SKEW(503, "clock_skew"),
+  ATTESTATION_UNAVAILABLE(503, "attestation_unavailable"),
   UPSTREAM_TIMEOUT(504, "upstream_timeout");
 
   private final int status;

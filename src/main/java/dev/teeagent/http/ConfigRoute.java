@@ -1,6 +1,7 @@
 package dev.teeagent.http;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.teeagent.attestation.AttestationService;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.BuildInfo;
 import dev.teeagent.crypto.SigningKey;
@@ -19,6 +20,7 @@ public final class ConfigRoute implements ApiRoute {
   private final BuildInfo build;
   private final Instant startedAt;
   private final AgentState state;
+  private final AttestationService attestation;
   private final TransactionSigner transactions;
 
   public ConfigRoute(
@@ -27,12 +29,14 @@ public final class ConfigRoute implements ApiRoute {
       BuildInfo build,
       Instant startedAt,
       AgentState state,
+      AttestationService attestation,
       TransactionSigner transactions) {
     this.settings = settings;
     this.agentKey = agentKey;
     this.build = build;
     this.startedAt = startedAt;
     this.state = state;
+    this.attestation = attestation;
     this.transactions = transactions;
   }
 
@@ -52,7 +56,8 @@ public final class ConfigRoute implements ApiRoute {
       BigInteger txSpentWei,
       String stateHash,
       long startedAt,
-      BuildInfo build) {}
+      BuildInfo build,
+      AttestationView codeAttestation) {}
 
   @Override
   public HandlerType method() {
@@ -74,13 +79,17 @@ public final class ConfigRoute implements ApiRoute {
             settings.operator().checksummed(),
             address,
             agentKey.publicKeyHex(),
-            "simulated",
+            attestation.mode().label(),
             new Eip712Domain(settings.teeName(), "1", address),
             now.operatorNonce(),
             transactions.signerNonces(),
             transactions.spentWei(),
             now.stateHash(),
             startedAt.toEpochMilli(),
-            build));
+            build,
+            attestation
+                .codeAttestation()
+                .map(code -> AttestationView.of(code, attestation.mode()))
+                .orElse(null)));
   }
 }

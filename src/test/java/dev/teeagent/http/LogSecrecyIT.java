@@ -19,11 +19,13 @@ import org.slf4j.LoggerFactory;
 
 /** The private key appears in no log line at any level, across boot, requests, errors and stop. */
 class LogSecrecyIT {
-  /** A SecureRandom that hands out a known key, so the test knows what must never be logged. */
+  /**
+   * A SecureRandom that answers every 32-byte request with a known key, so the test knows what must
+   * never be logged whichever 32-byte draw becomes the agent key.
+   */
   private static final class KnownKeyRandom extends SecureRandom {
     private static final long serialVersionUID = 1L;
     private final byte[] key;
-    private boolean used;
 
     KnownKeyRandom(byte[] key) {
       this.key = key.clone();
@@ -31,9 +33,8 @@ class LogSecrecyIT {
 
     @Override
     public synchronized void nextBytes(byte[] bytes) {
-      if (!used && bytes.length == key.length) {
+      if (bytes.length == key.length) {
         System.arraycopy(key, 0, bytes, 0, key.length);
-        used = true;
       } else {
         super.nextBytes(bytes);
       }
