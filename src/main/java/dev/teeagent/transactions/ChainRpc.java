@@ -34,15 +34,9 @@ final class ChainRpc {
   static final int MAX_QUOTED_MESSAGE = 300;
 
   private final Web3j web3j;
-  private final RpcUrl url;
 
   ChainRpc(RpcUrl url, OkHttpClient client) {
-    this.url = url;
     this.web3j = Web3j.build(new HttpService(url.text(), client));
-  }
-
-  RpcUrl url() {
-    return url;
   }
 
   BigInteger chainId() {

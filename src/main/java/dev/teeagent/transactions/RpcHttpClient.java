@@ -11,6 +11,7 @@ import okio.Buffer;
 import okio.BufferedSource;
 import okio.ForwardingSource;
 import okio.Okio;
+import okio.Source;
 
 /**
  * The one HTTP client for JSON-RPC calls, configured against a hostile RPC or host: no proxy (proxy
@@ -85,7 +86,7 @@ final class RpcHttpClient {
     private final long maxBytes;
     private long read;
 
-    CountingSource(okio.Source delegate, long maxBytes) {
+    CountingSource(Source delegate, long maxBytes) {
       super(delegate);
       this.maxBytes = maxBytes;
     }

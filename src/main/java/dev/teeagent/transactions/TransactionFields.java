@@ -6,6 +6,7 @@ import dev.teeagent.error.ErrorCode;
 import dev.teeagent.json.Uint256;
 import java.math.BigInteger;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -95,17 +96,17 @@ public record TransactionFields(
   }
 
   /** The type the fields ask for, or empty when only the chain can tell (no fee given). */
-  java.util.Optional<Integer> requestedType() {
+  Optional<Integer> requestedType() {
     if (type != null) {
-      return java.util.Optional.of(type);
+      return Optional.of(type);
     }
     if (gasPrice != null) {
-      return java.util.Optional.of(UnsignedTransaction.LEGACY);
+      return Optional.of(UnsignedTransaction.LEGACY);
     }
     if (maxFeePerGas != null || maxPriorityFeePerGas != null) {
-      return java.util.Optional.of(UnsignedTransaction.EIP1559);
+      return Optional.of(UnsignedTransaction.EIP1559);
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private static AgentException invalid(ErrorCode code, String message) {

@@ -9,7 +9,9 @@ import dev.teeagent.error.ErrorCode;
 import dev.teeagent.variables.VariableSource;
 import java.math.BigInteger;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -61,7 +63,7 @@ public final class TransactionPolicy {
     OPEN;
 
     public String wireName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -163,11 +165,11 @@ public final class TransactionPolicy {
   }
 
   /** The API signers listed now (for {@code signer_nonces}); none when the variable is invalid. */
-  public java.util.Set<Address> apiSigners() {
+  public Set<Address> apiSigners() {
     try {
       return PolicyVariables.read(variables).apiSigners();
     } catch (AgentException invalid) {
-      return java.util.Set.of();
+      return Set.of();
     }
   }
 
