@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.testing.HttpProbe;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -175,21 +176,6 @@ class VerifyCommandIT {
   }
 
   private static void awaitAgent() throws InterruptedException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<Void> response =
-            client.send(
-                HttpRequest.newBuilder(URI.create(url + "/api/v1/health")).build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    throw new AssertionError("agent did not answer within 60 s");
+    HttpProbe.awaitOk(URI.create(url + "/api/v1/health"), Duration.ofSeconds(60));
   }
 }
