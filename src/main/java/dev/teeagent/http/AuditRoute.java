@@ -42,11 +42,8 @@ public final class AuditRoute implements ApiRoute {
 
   @Override
   public Reply handle(Context ctx) {
-    long from = number(ctx.queryParam("from"), 0, Long.MAX_VALUE, "from");
-    int limit = (int) number(ctx.queryParam("limit"), DEFAULT_LIMIT, MAX_LIMIT, "limit");
-    if (limit < 1) {
-      throw new AgentException(ErrorCode.BAD_QUERY, "limit must be from 1 to " + MAX_LIMIT);
-    }
+    long from = number(ctx.queryParam("from"), 0, 0, Long.MAX_VALUE, "from");
+    int limit = (int) number(ctx.queryParam("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit");
     AgentState.AuditPage page = state.audit(from, limit);
     AgentState.Snapshot at = page.at();
     return Reply.ok(
@@ -59,12 +56,13 @@ public final class AuditRoute implements ApiRoute {
             at.stateHash()));
   }
 
-  private static long number(String text, long fallback, long max, String name) {
+  private static long number(String text, long fallback, long min, long max, String name) {
     if (text == null) {
       return fallback;
     }
-    if (!text.matches("[0-9]{1,18}") || Long.parseLong(text) > max) {
-      throw new AgentException(ErrorCode.BAD_QUERY, name + " must be an integer from 0 to " + max);
+    if (!text.matches("[0-9]{1,18}") || Long.parseLong(text) < min || Long.parseLong(text) > max) {
+      throw new AgentException(
+          ErrorCode.BAD_QUERY, name + " must be an integer from " + min + " to " + max);
     }
     return Long.parseLong(text);
   }

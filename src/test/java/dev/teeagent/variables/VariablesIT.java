@@ -146,6 +146,7 @@ class VariablesIT {
     assertThat(two.get("entries")).hasSize(2);
     assertThat(two.get("entries").get(0)).isEqualTo(all.get("entries").get(1));
     assertThat(agent.get("/api/v1/audit?limit=501").errorCode()).isEqualTo("bad_query");
+    assertThat(agent.get("/api/v1/audit?limit=0").errorCode()).isEqualTo("bad_query");
     assertThat(agent.get("/api/v1/audit?from=-1").errorCode()).isEqualTo("bad_query");
     assertThat(agent.get("/api/v1/audit?from=" + (total + 5)).json().get("entries")).isEmpty();
   }
