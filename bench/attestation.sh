@@ -1,11 +1,4 @@
 #!/usr/bin/env bash
 # Simulated attestation documents/s and full verifications/s vs raw ES384 sign/verify in the same
 # run. Usage: bench/attestation.sh [operations per round]   (default 200)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/temurin-25-jdk* 2>/dev/null | head -1)}"
-./mvnw -B -q -ntp -DskipTests test-compile
-./mvnw -B -q -ntp org.apache.maven.plugins:maven-dependency-plugin:3.11.0:build-classpath \
-  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null
-exec "$JAVA_HOME/bin/java" -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
-  dev.teeagent.bench.AttestationBench "$@"
+exec "$(dirname "$0")/run-java.sh" dev.teeagent.bench.AttestationBench "$@"
