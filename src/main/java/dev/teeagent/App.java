@@ -25,11 +25,17 @@ import dev.teeagent.http.JsonBodies;
 import dev.teeagent.http.PostVariablesRoute;
 import dev.teeagent.http.PromptRoute;
 import dev.teeagent.http.ResponseSigner;
+import dev.teeagent.http.SignTransactionRoute;
 import dev.teeagent.http.VariableRoute;
 import dev.teeagent.http.VariablesRoute;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.prompt.ChatCompletionsClient;
 import dev.teeagent.prompt.PromptService;
+import dev.teeagent.transactions.NonceTracker;
+import dev.teeagent.transactions.RpcConnector;
+import dev.teeagent.transactions.SignerNonces;
+import dev.teeagent.transactions.TransactionPolicy;
+import dev.teeagent.transactions.TransactionSigner;
 import dev.teeagent.variables.AgentState;
 import dev.teeagent.variables.HiddenValues;
 import dev.teeagent.variables.VariableRules;
@@ -123,13 +129,20 @@ public final class App implements AutoCloseable {
     Instant startedAt = clock.instant();
     ResponseSigner signer = new ResponseSigner(settings.teeName(), agentKey, clock, mapper);
     AgentState state = new AgentState(new VariableRules(new HiddenValues(agentKey)), clock, mapper);
+    Eip712.Domain domain = new Eip712.Domain(settings.teeName(), "1", agentKey.address());
     VariableService variables =
-        new VariableService(
-            new Eip712.Domain(settings.teeName(), "1", agentKey.address()),
-            settings.operator(),
-            state,
-            clock,
-            mapper);
+        new VariableService(domain, settings.operator(), state, clock, mapper);
+    SignerNonces signerNonces = new SignerNonces();
+    TransactionSigner transactions =
+        new TransactionSigner(
+            agentKey,
+            new TransactionPolicy(
+                state, settings.operator(), domain, state::operatorNonce, signerNonces, clock),
+            new NonceTracker(),
+            RpcConnector.withDefaults(),
+            state::withOperatorNonce,
+            signerNonces,
+            entry -> state.appendTransaction(mapper.valueToTree(entry)).index());
     AttestationService attestation =
         new AttestationService(
             nsm,
@@ -157,13 +170,21 @@ public final class App implements AutoCloseable {
         new PromptService(state, llm, mapper, clock, settings.prompt().maxConcurrent());
     List<ApiRoute> routes =
         List.of(
-            new ConfigRoute(settings, agentKey, BuildInfo.current(), startedAt, state, attestation),
+            new ConfigRoute(
+                settings,
+                agentKey,
+                BuildInfo.current(),
+                startedAt,
+                state,
+                attestation,
+                transactions),
             new AttestationRoute(attestation),
             new VariablesRoute(state),
             new VariableRoute(state),
             new PostVariablesRoute(bodies, variables),
             new AuditRoute(state),
-            new PromptRoute(prompts, bodies));
+            new PromptRoute(prompts, bodies),
+            new SignTransactionRoute(bodies, transactions));
     AgentHttpServer server =
         new AgentHttpServer(
             GuardedRoute.all(routes, attestation::requireClockInSync), signer, mapper);

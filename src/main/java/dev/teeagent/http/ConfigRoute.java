@@ -5,11 +5,13 @@ import dev.teeagent.attestation.AttestationService;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.BuildInfo;
 import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.transactions.TransactionSigner;
 import dev.teeagent.variables.AgentState;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Map;
 
 /** {@code GET /config}: who this agent is and how to talk to it (DESIGN §4). */
 public final class ConfigRoute implements ApiRoute {
@@ -19,6 +21,7 @@ public final class ConfigRoute implements ApiRoute {
   private final Instant startedAt;
   private final AgentState state;
   private final AttestationService attestation;
+  private final TransactionSigner transactions;
 
   public ConfigRoute(
       AgentSettings settings,
@@ -26,13 +29,15 @@ public final class ConfigRoute implements ApiRoute {
       BuildInfo build,
       Instant startedAt,
       AgentState state,
-      AttestationService attestation) {
+      AttestationService attestation,
+      TransactionSigner transactions) {
     this.settings = settings;
     this.agentKey = agentKey;
     this.build = build;
     this.startedAt = startedAt;
     this.state = state;
     this.attestation = attestation;
+    this.transactions = transactions;
   }
 
   /** The EIP-712 domain every typed message to this agent is signed under. */
@@ -47,6 +52,8 @@ public final class ConfigRoute implements ApiRoute {
       String attestationMode,
       Eip712Domain eip712Domain,
       BigInteger operatorNonce,
+      Map<String, BigInteger> signerNonces,
+      BigInteger txSpentWei,
       String stateHash,
       long startedAt,
       BuildInfo build,
@@ -75,6 +82,8 @@ public final class ConfigRoute implements ApiRoute {
             attestation.mode().label(),
             new Eip712Domain(settings.teeName(), "1", address),
             now.operatorNonce(),
+            transactions.signerNonces(),
+            transactions.spentWei(),
             now.stateHash(),
             startedAt.toEpochMilli(),
             build,

@@ -23,15 +23,26 @@ public final class NodeScript {
 
   /** Runs {@code script} with {@code args}, feeding {@code stdin}; returns stdout or fails. */
   public static String run(String script, String stdin, String... args) {
+    return run(java.util.Map.of(), "src/test/js/" + script, stdin, args);
+  }
+
+  /**
+   * Runs the Node program at {@code path} (relative to the project) with extra environment
+   * variables, e.g. a key for a shipped client script; returns stdout or fails.
+   */
+  public static String run(
+      java.util.Map<String, String> env, String path, String stdin, String... args) {
+    String script = path;
     Path dir = projectDir();
     if (!Files.isDirectory(dir.resolve("node_modules/ethers"))) {
       throw new AssertionError("node_modules missing: run `npm ci` (make test does)");
     }
-    List<String> command = new ArrayList<>(List.of("node", "src/test/js/" + script));
+    List<String> command = new ArrayList<>(List.of("node", script));
     command.addAll(List.of(args));
     try {
-      Process process =
-          new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(false).start();
+      ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+      builder.environment().putAll(env);
+      Process process = builder.redirectErrorStream(false).start();
       try (OutputStream in = process.getOutputStream()) {
         in.write(stdin.getBytes(StandardCharsets.UTF_8));
       }

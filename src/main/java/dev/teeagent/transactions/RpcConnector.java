@@ -1,0 +1,27 @@
+package dev.teeagent.transactions;
+
+import java.time.Duration;
+import okhttp3.OkHttpClient;
+
+/** Opens {@link ChainRpc}s over one shared, hardened HTTP client (see {@link RpcHttpClient}). */
+public final class RpcConnector {
+  /** Per JSON-RPC call, connect to last byte. */
+  public static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
+  /** No answer the agent needs is near this size; a larger one is an attack or a mistake. */
+  public static final long MAX_ANSWER_BYTES = 1024 * 1024;
+
+  private final OkHttpClient client;
+
+  public RpcConnector(Duration callTimeout, long maxAnswerBytes) {
+    this.client = RpcHttpClient.create(callTimeout, maxAnswerBytes);
+  }
+
+  public static RpcConnector withDefaults() {
+    return new RpcConnector(CALL_TIMEOUT, MAX_ANSWER_BYTES);
+  }
+
+  ChainRpc connect(RpcUrl url) {
+    return new ChainRpc(url, client);
+  }
+}

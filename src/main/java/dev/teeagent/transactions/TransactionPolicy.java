@@ -1,0 +1,262 @@
+package dev.teeagent.transactions;
+
+import dev.teeagent.crypto.Address;
+import dev.teeagent.crypto.Eip712;
+import dev.teeagent.crypto.EthSignature;
+import dev.teeagent.crypto.Secp256k1;
+import dev.teeagent.error.AgentException;
+import dev.teeagent.error.ErrorCode;
+import dev.teeagent.variables.VariableSource;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The transaction policy of DESIGN §5, all of it: who may ask, and the limits that bind every mode
+ * (the operator's included, which is what makes a frozen policy provable). Nothing is signed unless
+ * {@link #admit} and {@link #check} pass and {@link #spend} takes the budget; each refusal is a 403
+ * whose code names the rule.
+ *
+ * <p>Who may ask: the operator, with an {@link Authorization} using {@code operator_nonce}; an
+ * address in {@code tx_api_signers}, with an authorization using its own nonce; anyone when {@code
+ * tx_open} is "true". Open and API-signer modes are refused unless {@code tx_max_value_wei} and
+ * {@code tx_budget_wei} are set. An authorization that is present must be valid: it never falls
+ * back to open mode.
+ *
+ * <p>Limits: {@code tx_max_value_wei}; {@code tx_max_fee_wei} (gas limit × max fee per gas); {@code
+ * tx_budget_wei} (value + max fee of everything signed since boot); {@code tx_allowed_to}; {@code
+ * tx_allowed_calls} (non-empty data needs its {@code to:selector} listed, so an allowed token's
+ * {@code transfer} cannot send funds where {@code tx_allowed_to} would not); {@code
+ * tx_allowed_chain_ids}; {@code tx_allowed_rpc_urls} (exact match).
+ */
+public final class TransactionPolicy {
+  private final VariableSource variables;
+  private final Address operator;
+  private final Eip712.Domain domain;
+  private final Supplier<BigInteger> operatorNonce;
+  private final SignerNonces signerNonces;
+  private final Clock clock;
+  private BigInteger spentWei = BigInteger.ZERO;
+
+  public TransactionPolicy(
+      VariableSource variables,
+      Address operator,
+      Eip712.Domain domain,
+      Supplier<BigInteger> operatorNonce,
+      SignerNonces signerNonces,
+      Clock clock) {
+    this.variables = variables;
+    this.operator = operator;
+    this.domain = domain;
+    this.operatorNonce = operatorNonce;
+    this.signerNonces = signerNonces;
+    this.clock = clock;
+  }
+
+  /** Who authorized a transaction. */
+  public enum Mode {
+    OPERATOR,
+    API_SIGNER,
+    OPEN;
+
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** A request that passed every rule the request alone decides, with the policy it was read at. */
+  public record Admission(
+      Mode mode, Optional<Address> signer, PolicyVariables rules, SignTransactionRequest request) {}
+
+  /** Who asks, and every limit the request decides by itself; before any RPC call. */
+  public Admission admit(SignTransactionRequest request) {
+    PolicyVariables rules = PolicyVariables.read(variables);
+    Admission admission = who(request, rules);
+    if (admission.mode() != Mode.OPERATOR
+        && (rules.maxValueWei().isEmpty() || rules.budgetWei().isEmpty())) {
+      throw refuse(
+          ErrorCode.TX_LIMITS_REQUIRED,
+          admission.mode().wireName()
+              + " mode needs tx_max_value_wei and tx_budget_wei to be set by the operator");
+    }
+    TransactionFields tx = request.transaction();
+    if (rules.allowedRpcUrls().isPresent()
+        && !rules.allowedRpcUrls().get().contains(request.rpcUrl())) {
+      throw refuse(ErrorCode.TX_RPC_URL_NOT_ALLOWED, "rpc_url is not in tx_allowed_rpc_urls");
+    }
+    if (rules.allowedChainIds().isPresent()
+        && !rules.allowedChainIds().get().contains(request.chainId().value())) {
+      throw refuse(
+          ErrorCode.TX_CHAIN_NOT_ALLOWED,
+          "chain " + request.chainId() + " is not in tx_allowed_chain_ids");
+    }
+    if (rules.allowedTo().isPresent() && !rules.allowedTo().get().contains(tx.toAddress())) {
+      throw refuse(ErrorCode.TX_TO_NOT_ALLOWED, tx.to() + " is not in tx_allowed_to");
+    }
+    if (tx.hasCall()) {
+      String entry = PolicyVariables.callEntry(tx.toAddress(), tx.data());
+      if (tx.data().length() < 10 || !rules.allowedCalls().contains(entry)) {
+        throw refuse(
+            ErrorCode.TX_CALL_NOT_ALLOWED,
+            "a transaction with data needs its address:selector ("
+                + entry
+                + ") in tx_allowed_calls");
+      }
+    }
+    BigInteger value = tx.value().value();
+    if (rules.maxValueWei().isPresent() && value.compareTo(rules.maxValueWei().get()) > 0) {
+      throw refuse(
+          ErrorCode.TX_MAX_VALUE_EXCEEDED,
+          "value " + value + " exceeds tx_max_value_wei " + rules.maxValueWei().get());
+    }
+    if (rules.budgetWei().isPresent()
+        && spent().add(value).compareTo(rules.budgetWei().get()) > 0) {
+      throw budgetExceeded(rules.budgetWei().get(), value);
+    }
+    return admission;
+  }
+
+  /** The limits that need the final gas and fees; after the RPC calls, before signing. */
+  public void check(Admission admission, UnsignedTransaction tx) {
+    BigInteger fee = tx.maxFeeWei();
+    PolicyVariables rules = admission.rules();
+    if (rules.maxFeeWei().isPresent() && fee.compareTo(rules.maxFeeWei().get()) > 0) {
+      throw refuse(
+          ErrorCode.TX_MAX_FEE_EXCEEDED,
+          "gas limit × max fee per gas = "
+              + fee
+              + " exceeds tx_max_fee_wei "
+              + rules.maxFeeWei().get());
+    }
+    Authorization authorization = admission.request().authorization();
+    if (authorization != null && fee.compareTo(authorization.maxFeeWei().value()) > 0) {
+      throw refuse(
+          ErrorCode.TX_AUTHORIZED_FEE_EXCEEDED,
+          "gas limit × max fee per gas = "
+              + fee
+              + " exceeds the authorization's max_fee_wei "
+              + authorization.maxFeeWei());
+    }
+    if (rules.budgetWei().isPresent()
+        && spent().add(tx.maxCostWei()).compareTo(rules.budgetWei().get()) > 0) {
+      throw budgetExceeded(rules.budgetWei().get(), tx.maxCostWei());
+    }
+  }
+
+  /**
+   * Takes value + max fee from the budget, atomically with the check, so concurrent requests never
+   * overspend it together. Called just before the signature leaves the agent.
+   */
+  public synchronized void spend(Admission admission, UnsignedTransaction tx) {
+    Optional<BigInteger> budget = admission.rules().budgetWei();
+    BigInteger after = spentWei.add(tx.maxCostWei());
+    if (budget.isPresent() && after.compareTo(budget.get()) > 0) {
+      throw budgetExceeded(budget.get(), tx.maxCostWei());
+    }
+    spentWei = after;
+  }
+
+  /** value + max fee of everything signed since boot. */
+  public synchronized BigInteger spent() {
+    return spentWei;
+  }
+
+  /** The API signers listed now (for {@code signer_nonces}); none when the variable is invalid. */
+  public Set<Address> apiSigners() {
+    try {
+      return PolicyVariables.read(variables).apiSigners();
+    } catch (AgentException invalid) {
+      return Set.of();
+    }
+  }
+
+  private Admission who(SignTransactionRequest request, PolicyVariables rules) {
+    Authorization authorization = request.authorization();
+    if (authorization == null) {
+      if (rules.open()) {
+        return new Admission(Mode.OPEN, Optional.empty(), rules, request);
+      }
+      throw refuse(
+          ErrorCode.TX_AUTHORIZATION_REQUIRED,
+          "an authorization by the operator or an address in tx_api_signers is required"
+              + " (tx_open is not \"true\")");
+    }
+    BigInteger now = BigInteger.valueOf(clock.millis() / 1000);
+    if (now.compareTo(authorization.deadline().value()) > 0) {
+      throw new AgentException(
+          ErrorCode.DEADLINE_EXPIRED,
+          "the authorization's deadline "
+              + authorization.deadline()
+              + " has passed (now "
+              + now
+              + ")");
+    }
+    Address signer = recover(request, authorization);
+    BigInteger nonce = authorization.nonce().value();
+    if (signer.equals(operator)) {
+      requireNext(nonce, operatorNonce.get(), "the operator's");
+      return new Admission(Mode.OPERATOR, Optional.of(signer), rules, request);
+    }
+    if (rules.apiSigners().contains(signer)) {
+      requireNext(nonce, signerNonces.next(signer), signer + "'s");
+      return new Admission(Mode.API_SIGNER, Optional.of(signer), rules, request);
+    }
+    throw refuse(
+        ErrorCode.TX_SIGNER_NOT_ALLOWED,
+        "the authorization does not recover to the operator or an address in tx_api_signers"
+            + " (signed by someone else, or for other request fields, chain or agent)");
+  }
+
+  private Address recover(SignTransactionRequest request, Authorization authorization) {
+    EthSignature signature;
+    try {
+      signature = EthSignature.parse(authorization.signature());
+    } catch (IllegalArgumentException e) {
+      throw new AgentException(
+          ErrorCode.BAD_SIGNATURE,
+          "authorization.signature must be 0x + 65 bytes r‖s‖v with low s (v 27/28 or 0/1)");
+    }
+    TransactionFields tx = request.transaction();
+    SignRequest signed =
+        new SignRequest(
+            tx.toAddress(),
+            tx.value().value(),
+            tx.data(),
+            request.chainId().value(),
+            authorization.maxFeeWei().value(),
+            request.broadcast(),
+            authorization.nonce().value(),
+            authorization.deadline().value());
+    return Secp256k1.recoverAddress(signed.digest(domain), signature)
+        .orElseThrow(
+            () ->
+                new AgentException(
+                    ErrorCode.BAD_SIGNATURE, "the authorization's signature matches no key"));
+  }
+
+  private static void requireNext(BigInteger nonce, BigInteger expected, String whose) {
+    if (!nonce.equals(expected)) {
+      throw new AgentException(
+          ErrorCode.STALE_NONCE,
+          "authorization nonce " + nonce + " is not " + whose + " next nonce (" + expected + ")");
+    }
+  }
+
+  private AgentException budgetExceeded(BigInteger budget, BigInteger cost) {
+    return refuse(
+        ErrorCode.TX_BUDGET_EXCEEDED,
+        "value + max fee "
+            + cost
+            + " would take the spending since boot ("
+            + spent()
+            + ") past tx_budget_wei "
+            + budget);
+  }
+
+  private static AgentException refuse(ErrorCode code, String message) {
+    return new AgentException(code, message);
+  }
+}

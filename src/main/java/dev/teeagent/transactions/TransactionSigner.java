@@ -1,0 +1,172 @@
+package dev.teeagent.transactions;
+
+import dev.teeagent.crypto.Address;
+import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.error.AgentException;
+import dev.teeagent.error.ErrorCode;
+import java.math.BigInteger;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signs a client's transaction: policy admission (no RPC call for a refused request), the RPC's
+ * chain id, fees and gas, the policy's fee and budget limits, then — under the authorization's
+ * nonce — the budget, the agent's nonce, the signature and the audit entry, and finally the
+ * broadcast. A refusal or an RPC failure before signing changes nothing; once signed, the
+ * transaction is in the (public) audit log, so its budget stays spent even if the broadcast fails,
+ * and only its nonce may be reused (see {@link NonceTracker}).
+ */
+public final class TransactionSigner {
+  private static final Logger LOG = LoggerFactory.getLogger(TransactionSigner.class);
+
+  private final SigningKey key;
+  private final TransactionPolicy policy;
+  private final FeeFiller fees;
+  private final NonceTracker nonces;
+  private final RpcConnector rpcs;
+  private final OperatorNonceGate operatorGate;
+  private final SignerNonces signerNonces;
+  private final TransactionAudit audit;
+
+  public TransactionSigner(
+      SigningKey key,
+      TransactionPolicy policy,
+      NonceTracker nonces,
+      RpcConnector rpcs,
+      OperatorNonceGate operatorGate,
+      SignerNonces signerNonces,
+      TransactionAudit audit) {
+    this.key = key;
+    this.policy = policy;
+    this.fees = new FeeFiller(key.address());
+    this.nonces = nonces;
+    this.rpcs = rpcs;
+    this.operatorGate = operatorGate;
+    this.signerNonces = signerNonces;
+    this.audit = audit;
+  }
+
+  private record Signed(SignedTransaction transaction, NonceTracker.Lease lease, long auditIndex) {}
+
+  public SignedTransactionView sign(SignTransactionRequest request) {
+    TransactionPolicy.Admission admission = policy.admit(request);
+    ChainRpc rpc = rpcs.connect(request.rpc());
+    BigInteger reported = rpc.chainId();
+    if (!reported.equals(request.chainId().value())) {
+      throw new AgentException(
+          ErrorCode.CHAIN_ID_MISMATCH,
+          "the RPC reports chain " + reported + ", not chain_id " + request.chainId());
+    }
+    UnsignedTransaction unsigned = fees.fill(request, rpc);
+    policy.check(admission, unsigned);
+    Address agent = key.address();
+    if (request.broadcast()) {
+      BigInteger balance = rpc.pendingBalance(agent);
+      if (balance.compareTo(unsigned.maxCostWei()) < 0) {
+        throw new AgentException(
+            ErrorCode.INSUFFICIENT_FUNDS,
+            "the agent holds "
+                + balance
+                + " wei on chain "
+                + request.chainId()
+                + ", less than value + max fee "
+                + unsigned.maxCostWei());
+      }
+    }
+    long chainId = request.chain();
+    nonces.prepare(chainId, () -> rpc.pendingTransactionCount(agent));
+    Signed signed = authorized(admission, () -> signAndRecord(admission, unsigned, chainId));
+    SignedTransaction tx = signed.transaction();
+    SignedTransactionView.NodeAnswer answer = null;
+    if (request.broadcast()) {
+      answer = broadcast(rpc, signed);
+    } else {
+      nonces.used(signed.lease());
+    }
+    LOG.info(
+        "signed {} on chain {} nonce {} ({}{})",
+        tx.hash(),
+        chainId,
+        tx.fields().nonce(),
+        admission.mode().wireName(),
+        request.broadcast() ? ", broadcast" : ", not broadcast");
+    return new SignedTransactionView(
+        tx.raw(),
+        tx.hash(),
+        agent.checksummed(),
+        SignedTransactionView.Fields.of(tx.fields()),
+        request.broadcast(),
+        answer,
+        admission.mode().wireName(),
+        admission.signer().map(Address::checksummed).orElse(null),
+        policy.spent(),
+        signed.auditIndex());
+  }
+
+  /** value + max fee of everything signed since boot (what {@code tx_budget_wei} limits). */
+  public BigInteger spentWei() {
+    return policy.spent();
+  }
+
+  /** address → next nonce of each address now in {@code tx_api_signers}. */
+  public Map<String, BigInteger> signerNonces() {
+    return signerNonces.view(policy.apiSigners());
+  }
+
+  private Signed authorized(TransactionPolicy.Admission admission, Supplier<Signed> action) {
+    BigInteger nonce =
+        admission.request().authorization() == null
+            ? null
+            : admission.request().authorization().nonce().value();
+    return switch (admission.mode()) {
+      case OPERATOR -> operatorGate.withOperatorNonce(nonce, action);
+      case API_SIGNER -> signerNonces.withNonce(admission.signer().orElseThrow(), nonce, action);
+      case OPEN -> action.get();
+    };
+  }
+
+  private Signed signAndRecord(
+      TransactionPolicy.Admission admission, UnsignedTransaction unsigned, long chainId) {
+    NonceTracker.Lease lease = nonces.reserve(chainId);
+    try {
+      SignedTransaction tx = unsigned.withNonce(lease.nonce()).sign(key);
+      policy.spend(admission, unsigned);
+      long index =
+          audit.append(
+              new TransactionAudit.Entry(
+                  tx.raw(),
+                  tx.hash(),
+                  admission.mode().wireName(),
+                  admission.signer().map(Address::checksummed).orElse(null)));
+      return new Signed(tx, lease, index);
+    } catch (RuntimeException e) {
+      // The signature never left the agent: the nonce is free again.
+      nonces.unused(lease);
+      throw e;
+    }
+  }
+
+  private SignedTransactionView.NodeAnswer broadcast(ChainRpc rpc, Signed signed) {
+    try {
+      String hash = rpc.sendRawTransaction(signed.transaction().raw());
+      nonces.used(signed.lease());
+      return new SignedTransactionView.NodeAnswer(hash);
+    } catch (RuntimeException failure) {
+      nonces.unsettled(signed.lease());
+      if (!(failure instanceof AgentException e)) {
+        throw failure;
+      }
+      throw new AgentException(
+          e.code(),
+          e.clientMessage()
+              + "; the transaction "
+              + signed.transaction().hash()
+              + " was signed and recorded in the audit log (entry "
+              + signed.auditIndex()
+              + "), its value and fee stay counted in the budget, and its nonce is reused if"
+              + " it never reaches the chain");
+    }
+  }
+}
