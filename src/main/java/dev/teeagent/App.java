@@ -23,11 +23,14 @@ import dev.teeagent.http.ConfigRoute;
 import dev.teeagent.http.GuardedRoute;
 import dev.teeagent.http.JsonBodies;
 import dev.teeagent.http.PostVariablesRoute;
+import dev.teeagent.http.PromptRoute;
 import dev.teeagent.http.ResponseSigner;
 import dev.teeagent.http.SignTransactionRoute;
 import dev.teeagent.http.VariableRoute;
 import dev.teeagent.http.VariablesRoute;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.prompt.ChatCompletionsClient;
+import dev.teeagent.prompt.PromptService;
 import dev.teeagent.transactions.NonceTracker;
 import dev.teeagent.transactions.RpcConnector;
 import dev.teeagent.transactions.SignerNonces;
@@ -68,18 +71,21 @@ public final class App implements AutoCloseable {
   private final int port;
   private final Nsm nsm;
   private final ScheduledExecutorService refresher;
+  private final ChatCompletionsClient llm;
 
   private App(
       SigningKey agentKey,
       AgentHttpServer server,
       int port,
       Nsm nsm,
-      ScheduledExecutorService refresher) {
+      ScheduledExecutorService refresher,
+      ChatCompletionsClient llm) {
     this.agentKey = agentKey;
     this.server = server;
     this.port = port;
     this.nsm = nsm;
     this.refresher = refresher;
+    this.llm = llm;
   }
 
   /** An agent with simulated attestation and default limits. */
@@ -157,6 +163,11 @@ public final class App implements AutoCloseable {
     }
     attestationSettings.simulatedRootOut().ifPresent(file -> writeSimulatedRoot(nsm, file));
     JsonBodies bodies = new JsonBodies(mapper);
+    ChatCompletionsClient llm =
+        ChatCompletionsClient.create(
+            settings.prompt(), mapper, BuildInfo.current().version(), clock);
+    PromptService prompts =
+        new PromptService(state, llm, mapper, clock, settings.prompt().maxConcurrent());
     List<ApiRoute> routes =
         List.of(
             new ConfigRoute(
@@ -172,6 +183,7 @@ public final class App implements AutoCloseable {
             new VariableRoute(state),
             new PostVariablesRoute(bodies, variables),
             new AuditRoute(state),
+            new PromptRoute(prompts, bodies),
             new SignTransactionRoute(bodies, transactions));
     AgentHttpServer server =
         new AgentHttpServer(
@@ -193,7 +205,7 @@ public final class App implements AutoCloseable {
         agentKey.address(),
         settings.operator(),
         nsm.mode().label());
-    return new App(agentKey, server, port, nsm, refresher);
+    return new App(agentKey, server, port, nsm, refresher, llm);
   }
 
   private static Nsm openNitro() {
@@ -240,5 +252,6 @@ public final class App implements AutoCloseable {
     refresher.shutdownNow();
     server.close();
     nsm.close();
+    llm.close();
   }
 }

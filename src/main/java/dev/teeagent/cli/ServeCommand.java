@@ -5,6 +5,7 @@ import dev.teeagent.attestation.NitroNsm;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.config.ConfigException;
+import dev.teeagent.config.PromptSettings;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -59,13 +60,59 @@ final class ServeCommand implements Callable<Integer> {
               + " `verify --root FILE`.")
   Path simulatedRootOut;
 
+  @Option(
+      names = "--llm-connect-timeout",
+      paramLabel = "DURATION",
+      description = "Time to open a connection to the LLM provider (default: 10s).")
+  String llmConnectTimeout;
+
+  @Option(
+      names = "--llm-read-timeout",
+      paramLabel = "DURATION",
+      description = "Longest silence while reading the provider's answer (default: 60s).")
+  String llmReadTimeout;
+
+  @Option(
+      names = "--llm-timeout",
+      paramLabel = "DURATION",
+      description = "Whole prompt, retries included: 500ms, 10s, 2m (default: 120s).")
+  String llmTimeout;
+
+  @Option(
+      names = "--llm-max-concurrent",
+      paramLabel = "N",
+      description = "Prompts in flight to the provider at once; more get 503 (default: 64).")
+  Integer llmMaxConcurrent;
+
+  @Option(
+      names = "--llm-max-retries",
+      paramLabel = "N",
+      description = "Retries of a transient provider failure, 0-5 (default: 2).")
+  Integer llmMaxRetries;
+
+  @Option(
+      names = "--llm-max-retry-wait",
+      paramLabel = "DURATION",
+      description =
+          "Longest wait before one retry; a longer Retry-After fails at once (default: 5s).")
+  String llmMaxRetryWait;
+
   @Override
   public Integer call() throws InterruptedException {
     App app;
     try {
       AgentSettings settings =
           AgentSettings.load(
-              new AgentSettings.Flags(teeName, operator, host, port), System.getenv());
+                  new AgentSettings.Flags(teeName, operator, host, port), System.getenv())
+              .withPrompt(
+                  PromptSettings.load(
+                      new PromptSettings.Flags(
+                          llmConnectTimeout,
+                          llmReadTimeout,
+                          llmTimeout,
+                          llmMaxConcurrent,
+                          llmMaxRetries,
+                          llmMaxRetryWait)));
       AttestationSettings attestationSettings =
           AttestationSettings.load(
               new AttestationSettings.Flags(

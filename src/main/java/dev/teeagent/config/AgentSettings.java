@@ -8,7 +8,8 @@ import java.util.Map;
  * into the enclave image at build time (so they are covered by the PCRs); for local runs they come
  * from flags or the environment, flags first.
  */
-public record AgentSettings(String teeName, Address operator, String host, int port) {
+public record AgentSettings(
+    String teeName, Address operator, String host, int port, PromptSettings prompt) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7047;
   static final int MAX_TEE_NAME = 64;
@@ -30,6 +31,18 @@ public record AgentSettings(String teeName, Address operator, String host, int p
     if (port < 0 || port > 65535) {
       throw new ConfigException("--port: must be between 0 and 65535");
     }
+    if (prompt == null) {
+      throw new ConfigException("LLM settings must be set");
+    }
+  }
+
+  /** Settings with the default LLM limits. */
+  public AgentSettings(String teeName, Address operator, String host, int port) {
+    this(teeName, operator, host, port, PromptSettings.defaults());
+  }
+
+  public AgentSettings withPrompt(PromptSettings newPrompt) {
+    return new AgentSettings(teeName, operator, host, port, newPrompt);
   }
 
   /** The {@code serve} flags as given; null where a flag was not given. */

@@ -64,7 +64,18 @@ public enum ErrorCode {
   NOT_CONFIGURED(503, "not_configured"),
   CLOCK_SKEW(503, "clock_skew"),
   ATTESTATION_UNAVAILABLE(503, "attestation_unavailable"),
-  UPSTREAM_TIMEOUT(504, "upstream_timeout");
+  UPSTREAM_TIMEOUT(504, "upstream_timeout"),
+  // LLM provider (prompt): one code per kind of failure, so clients can tell them apart
+  LLM_NOT_CONFIGURED(503, "llm_not_configured"),
+  LLM_MISCONFIGURED(503, "llm_misconfigured"),
+  LLM_BUSY(503, "llm_busy"),
+  LLM_REJECTED(502, "llm_rejected"),
+  LLM_RATE_LIMITED(502, "llm_rate_limited"),
+  LLM_SERVER_ERROR(502, "llm_server_error"),
+  LLM_CONNECTION_FAILED(502, "llm_connection_failed"),
+  LLM_TLS_FAILED(502, "llm_tls_failed"),
+  LLM_BAD_RESPONSE(502, "llm_bad_response"),
+  LLM_TIMEOUT(504, "llm_timeout");
 
   private final int status;
   private final String code;

@@ -24,8 +24,8 @@ public final class AgentHttpServer implements AutoCloseable {
   private final Javalin javalin;
 
   public AgentHttpServer(List<ApiRoute> routes, ResponseSigner signer, ObjectMapper mapper) {
-    SignedResponder responder = new SignedResponder(signer, mapper);
     ErrorMapper errors = new ErrorMapper();
+    SignedResponder responder = new SignedResponder(signer, mapper, errors);
     this.javalin =
         Javalin.create(
             config -> {
@@ -62,14 +62,12 @@ public final class AgentHttpServer implements AutoCloseable {
               config.routes.exception(
                   HttpResponseException.class,
                   (e, ctx) -> {
-                    ErrorMapper.ApiError error = errors.map(e);
-                    responder.error(ctx, error.code(), error.message());
+                    responder.error(ctx, errors.map(e));
                   });
               config.routes.exception(
                   Exception.class,
                   (e, ctx) -> {
-                    ErrorMapper.ApiError error = errors.map(e);
-                    responder.error(ctx, error.code(), error.message());
+                    responder.error(ctx, errors.map(e));
                   });
               config.routes.error(
                   404,

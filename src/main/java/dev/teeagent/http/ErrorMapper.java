@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import io.javalin.http.HttpResponseException;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -24,11 +25,16 @@ final class ErrorMapper {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']{0,80})");
 
-  record ApiError(ErrorCode code, String message) {}
+  record ApiError(ErrorCode code, String message, Map<String, Object> details) {
+    ApiError(ErrorCode code, String message) {
+      this(code, message, Map.of());
+    }
+  }
 
   ApiError map(Exception e) {
     return switch (e) {
-      case AgentException agent -> new ApiError(agent.code(), agent.clientMessage());
+      case AgentException agent ->
+          new ApiError(agent.code(), agent.clientMessage(), agent.details());
       case HttpResponseException http -> fromFramework(http);
       case JsonProcessingException json -> fromJson(json);
       default -> internal(e);
@@ -55,7 +61,9 @@ final class ErrorMapper {
     }
     if (e instanceof ValueInstantiationException instantiation
         && instantiation.getCause() instanceof AgentException agent) {
-      return new ApiError(agent.code(), agent.clientMessage());
+      // A nested record refused itself: say where ("messages[2]: …").
+      String where = instantiation.getPath().isEmpty() ? "" : fieldPath(instantiation) + ": ";
+      return new ApiError(agent.code(), where + agent.clientMessage(), agent.details());
     }
     if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
       String field = fieldPath(mismatch);

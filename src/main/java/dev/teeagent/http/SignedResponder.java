@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.teeagent.crypto.Keccak;
+import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import io.javalin.http.Context;
+import java.io.IOException;
 
 /** Writes every JSON answer, success or error, as a body signed by {@link ResponseSigner}. */
 final class SignedResponder {
@@ -17,26 +19,78 @@ final class SignedResponder {
 
   private final ResponseSigner signer;
   private final ObjectMapper mapper;
+  private final ErrorMapper errors;
 
-  SignedResponder(ResponseSigner signer, ObjectMapper mapper) {
+  SignedResponder(ResponseSigner signer, ObjectMapper mapper, ErrorMapper errors) {
     this.signer = signer;
     this.mapper = mapper;
+    this.errors = errors;
   }
 
   void reply(Context ctx, Reply reply) {
-    JsonNode tree = mapper.valueToTree(reply.payload());
-    if (!(tree instanceof ObjectNode payload)) {
+    if (reply.payload() instanceof EventStream stream) {
+      stream(ctx, stream);
+      return;
+    }
+    write(ctx, reply.status(), objectPayload(reply.payload()));
+  }
+
+  private ObjectNode objectPayload(Object payload) {
+    JsonNode tree = mapper.valueToTree(payload);
+    if (!(tree instanceof ObjectNode object)) {
       throw new IllegalStateException("a payload must be a JSON object");
     }
-    write(ctx, reply.status(), payload);
+    return object;
+  }
+
+  /** Relays the producer's events, then signs its result (or its failure) as the last event. */
+  private void stream(Context ctx, EventStream stream) {
+    EventStreamWriter events = new EventStreamWriter(ctx);
+    int status;
+    ObjectNode payload;
+    try {
+      payload = objectPayload(stream.producer().produce(events::send));
+      status = 200;
+    } catch (IOException clientGone) {
+      ctx.attribute(SIGNED_ATTRIBUTE, Boolean.TRUE);
+      return;
+    } catch (RuntimeException e) {
+      if (!events.started()) {
+        throw e; // nothing written yet: an ordinary signed error answer
+      }
+      ErrorMapper.ApiError error = errors.map(e);
+      status = error.code().status();
+      payload = errorPayload(error);
+    }
+    ctx.attribute(SIGNED_ATTRIBUTE, Boolean.TRUE);
+    String nonce = ctx.attribute(NONCE_ATTRIBUTE);
+    try {
+      // The HTTP status went out with the first event; the signed `status` tells the outcome.
+      events.sendSigned(signer.sign(status, payload, echo(ctx), nonce));
+    } catch (IOException clientGone) {
+      // Nobody left to tell.
+    }
   }
 
   void error(Context ctx, ErrorCode code, String message) {
+    error(ctx, new ErrorMapper.ApiError(code, message));
+  }
+
+  void error(Context ctx, ErrorMapper.ApiError error) {
+    Object retryAfter = error.details().get(AgentException.RETRY_AFTER_SECONDS);
+    if (retryAfter != null) {
+      ctx.header("Retry-After", retryAfter.toString());
+    }
+    write(ctx, error.code().status(), errorPayload(error));
+  }
+
+  ObjectNode errorPayload(ErrorMapper.ApiError error) {
     ObjectNode payload = mapper.createObjectNode();
-    ObjectNode error = payload.putObject("error");
-    error.put("code", code.code());
-    error.put("message", message);
-    write(ctx, code.status(), payload);
+    ObjectNode body = payload.putObject("error");
+    body.put("code", error.code().code());
+    body.put("message", error.message());
+    error.details().forEach((name, value) -> body.set(name, mapper.valueToTree(value)));
+    return payload;
   }
 
   private void write(Context ctx, int status, ObjectNode payload) {

@@ -41,6 +41,25 @@ public final class SafeNumbers {
     return node;
   }
 
+  /**
+   * True when every number in {@code node} reads back unchanged under JCS: integers within ±2^53,
+   * no infinite floats. Requests that will be echoed in a signed answer are checked with it.
+   */
+  public static boolean isSignable(JsonNode node) {
+    if (node == null) {
+      return true;
+    }
+    if (node.isNumber()) {
+      return node.isIntegralNumber() ? !isUnsafeInteger(node) : Double.isFinite(node.asDouble());
+    }
+    for (JsonNode child : node) {
+      if (!isSignable(child)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static boolean isUnsafeInteger(JsonNode node) {
     return node.isIntegralNumber() && node.bigIntegerValue().abs().compareTo(MAX_SAFE) > 0;
   }

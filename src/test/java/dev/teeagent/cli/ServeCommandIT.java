@@ -75,6 +75,21 @@ class ServeCommandIT {
   }
 
   @Test
+  void refusesToStartWithAnUnreadableLlmTimeoutAndNamesTheFlag() throws Exception {
+    String output =
+        runToExit(
+            java(
+                Map.of("TEE_NAME", "x", "OPERATOR_ADDRESS", OPERATOR),
+                "serve",
+                "--port",
+                "0",
+                "--llm-timeout",
+                "forever"),
+            2);
+    assertThat(output).contains("--llm-timeout").contains("duration");
+  }
+
+  @Test
   void servesSignedConfigFromEnvironmentSettingsAndStopsCleanlyOnSigterm() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {

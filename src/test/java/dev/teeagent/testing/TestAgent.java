@@ -7,12 +7,14 @@ import dev.teeagent.attestation.Nsm;
 import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.AttestationSettings;
+import dev.teeagent.config.PromptSettings;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.SignedBodyVerifier;
 import dev.teeagent.json.JsonMappers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +71,16 @@ public final class TestAgent implements AutoCloseable {
         app.simulatedRoot().orElseThrow(() -> new AssertionError("not in simulated mode")));
   }
 
+  /** An agent with its own LLM limits (short timeouts for fault tests). */
+  public static TestAgent start(PromptSettings prompt) {
+    return new TestAgent(
+        App.start(settings().withPrompt(prompt), Clock.systemUTC(), new SecureRandom()));
+  }
+
+  public Reply prompt(PromptBody body) {
+    return post("/api/v1/prompt", body.json());
+  }
+
   public String baseUrl() {
     return "http://127.0.0.1:" + app.port();
   }
@@ -109,7 +121,7 @@ public final class TestAgent implements AutoCloseable {
           client.send(
               request.timeout(Duration.ofSeconds(60)).build(),
               HttpResponse.BodyHandlers.ofByteArray());
-      return new Reply(response.statusCode(), response.body());
+      return new Reply(response.statusCode(), response.body(), response.headers());
     } catch (IOException e) {
       throw new AssertionError("request failed: " + e, e);
     } catch (InterruptedException e) {
@@ -118,8 +130,17 @@ public final class TestAgent implements AutoCloseable {
     }
   }
 
-  /** A raw answer: status and the exact body bytes, with signature checks. */
-  public record Reply(int status, byte[] body) {
+  /** A raw answer: status, the exact body bytes and the headers, with signature checks. */
+  public record Reply(int status, byte[] body, HttpHeaders headers) {
+    public Reply(int status, byte[] body) {
+      this(status, body, HttpHeaders.of(Map.of(), (name, value) -> true));
+    }
+
+    /** The first value of a response header, or null. */
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
     public JsonNode json() {
       try {
         return MAPPER.readTree(body);
