@@ -39,18 +39,20 @@ class PromptLimitsIT {
     }
   }
 
+  /** Two prompts in flight at most, no retries. */
+  private static final PromptSettings TWO_AT_A_TIME =
+      new PromptSettings(
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(10),
+          2,
+          0,
+          Duration.ofSeconds(1));
+
   @Test
   void beyondTheConcurrencyBoundASlowProviderGets503LlmBusyInsteadOfMoreThreads() {
-    PromptSettings twoAtATime =
-        new PromptSettings(
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(10),
-            2,
-            0,
-            Duration.ofSeconds(1));
     try (FakeLlmProvider provider = FakeLlmProvider.start();
-        TestAgent agent = TestAgent.start(twoAtATime)) {
+        TestAgent agent = TestAgent.start(TWO_AT_A_TIME)) {
       provider.configure(agent);
       provider.answers(
           FakeLlmProvider.json(FakeLlmProvider.fixture("openai-text.json")).withFixedDelay(1_500));
@@ -70,6 +72,33 @@ class PromptLimitsIT {
       assertThat(second.join().status()).isEqualTo(200);
       InFlightCalls.awaitNone(5_000);
       assertThat(agent.prompt(PromptBody.ask("after")).status()).isEqualTo(200);
+      assertThat(provider.requests()).hasSize(3);
+    }
+  }
+
+  @Test
+  void aPromptRefusedAsBusyDoesNotUseUpThePerMinuteLimit() {
+    try (FakeLlmProvider provider = FakeLlmProvider.start();
+        TestAgent agent = TestAgent.start(TWO_AT_A_TIME)) {
+      provider.configure(agent);
+      agent.operator().set("prompt_max_per_minute", "3").apply();
+      provider.answers(
+          FakeLlmProvider.json(FakeLlmProvider.fixture("openai-text.json")).withFixedDelay(1_500));
+      CompletableFuture<TestAgent.Reply> first =
+          CompletableFuture.supplyAsync(() -> agent.prompt(PromptBody.ask("one")));
+      CompletableFuture<TestAgent.Reply> second =
+          CompletableFuture.supplyAsync(() -> agent.prompt(PromptBody.ask("two")));
+      awaitRequests(provider, 2);
+      for (int i = 0; i < 3; i++) {
+        assertThat(agent.prompt(PromptBody.ask("busy " + i)).errorCode()).isEqualTo("llm_busy");
+      }
+      assertThat(first.join().status()).isEqualTo(200);
+      assertThat(second.join().status()).isEqualTo(200);
+      InFlightCalls.awaitNone(5_000);
+
+      // Two prompts were admitted in this minute, so the third still is; the fourth is not.
+      assertThat(agent.prompt(PromptBody.ask("third")).status()).isEqualTo(200);
+      assertThat(agent.prompt(PromptBody.ask("fourth")).errorCode()).isEqualTo("rate_limited");
       assertThat(provider.requests()).hasSize(3);
     }
   }
