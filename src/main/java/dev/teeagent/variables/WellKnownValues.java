@@ -3,7 +3,7 @@ package dev.teeagent.variables;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
-import java.math.BigInteger;
+import dev.teeagent.json.Uint256;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -19,10 +19,8 @@ import java.util.regex.Pattern;
  * local chains and tests). Other variables may hold any text.
  */
 public final class WellKnownValues {
-  private static final Pattern DECIMAL = Pattern.compile("0|[1-9][0-9]{0,77}");
   private static final Pattern CALL = Pattern.compile("0x[0-9a-fA-F]{40}:0x[0-9a-fA-F]{8}");
   private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.[0-9]{1,3}){3}");
-  private static final BigInteger MAX_UINT256 = BigInteger.TWO.pow(256).subtract(BigInteger.ONE);
 
   private record Format(boolean list, String description, Predicate<String> valid) {}
 
@@ -141,7 +139,7 @@ public final class WellKnownValues {
   }
 
   private static boolean isUint256(String text) {
-    return DECIMAL.matcher(text).matches() && new BigInteger(text).compareTo(MAX_UINT256) <= 0;
+    return Uint256.parseDecimal(text).isPresent();
   }
 
   private static boolean isRate(String text) {
