@@ -4,10 +4,8 @@ import dev.teeagent.crypto.Address;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import dev.teeagent.json.Uint256;
-import java.net.URI;
-import java.net.URISyntaxException;
+import dev.teeagent.outbound.OutboundHttp;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -15,12 +13,11 @@ import java.util.regex.Pattern;
 /**
  * Formats of the well-known variables (DESIGN §5), checked at {@code set} time so a policy that
  * cannot be read never gets stored (or frozen). Lists are comma-separated with no empty entries and
- * no spaces; amounts are decimal; URLs are https, or http to a literal loopback address only (for
- * local chains and tests). Other variables may hold any text.
+ * no spaces; amounts are decimal; URLs follow {@link OutboundHttp#isAllowedUrl} (https, or http to
+ * a literal loopback address only, for local chains and tests). Other variables may hold any text.
  */
 public final class WellKnownValues {
   private static final Pattern CALL = Pattern.compile("0x[0-9a-fA-F]{40}:0x[0-9a-fA-F]{8}");
-  private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.[0-9]{1,3}){3}");
 
   private record Format(boolean list, String description, Predicate<String> valid) {}
 
@@ -28,7 +25,7 @@ public final class WellKnownValues {
       Map.ofEntries(
           Map.entry(
               "llm_base_url",
-              one("an https URL (http only to 127.0.0.1 or [::1])", WellKnownValues::isAllowedUrl)),
+              one("an https URL (http only to 127.0.0.1 or [::1])", OutboundHttp::isAllowedUrl)),
           Map.entry(
               "prompt_max_per_minute",
               one("an integer from 1 to 1000000", WellKnownValues::isRate)),
@@ -49,7 +46,7 @@ public final class WellKnownValues {
               list("decimal chain ids", v -> isUint256(v) && !v.equals("0"))),
           Map.entry(
               "tx_allowed_rpc_urls",
-              list("https URLs (http only to 127.0.0.1 or [::1])", WellKnownValues::isAllowedUrl)));
+              list("https URLs (http only to 127.0.0.1 or [::1])", OutboundHttp::isAllowedUrl)));
 
   private WellKnownValues() {}
 
@@ -99,43 +96,6 @@ public final class WellKnownValues {
                 + ", comma-separated without spaces");
       }
     }
-  }
-
-  /**
-   * https with a host, or http to a literal loopback address; no user info, no fragment. Shared
-   * with the capabilities that call these URLs, so that the same rule holds at use time.
-   */
-  public static boolean isAllowedUrl(String text) {
-    URI uri;
-    try {
-      uri = new URI(text);
-    } catch (URISyntaxException e) {
-      return false;
-    }
-    if (!uri.isAbsolute()
-        || uri.getHost() == null
-        || uri.getRawUserInfo() != null
-        || uri.getRawFragment() != null) {
-      return false;
-    }
-    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-    return scheme.equals("https") || (scheme.equals("http") && isLiteralLoopback(uri.getHost()));
-  }
-
-  /** 127.x.y.z or [::1] written as literals: a name would be resolved by the host's DNS. */
-  private static boolean isLiteralLoopback(String host) {
-    if (host.equals("[::1]")) {
-      return true;
-    }
-    if (!LOOPBACK_V4.matcher(host).matches()) {
-      return false;
-    }
-    for (String octet : host.split("\\.")) {
-      if (Integer.parseInt(octet) > 255) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static boolean isUint256(String text) {
