@@ -20,11 +20,7 @@ import java.util.Optional;
 final class AgentClient {
   private final URI base;
   private final ObjectMapper mapper;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(10))
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  private final HttpClient http = httpClient();
 
   AgentClient(String url, ObjectMapper mapper) throws CliFailure {
     String trimmed = url.replaceAll("/+$", "");
@@ -37,6 +33,17 @@ final class AgentClient {
       throw new CliFailure("--url must be an http:// or https:// URL");
     }
     this.mapper = mapper;
+  }
+
+  /**
+   * The HTTP client every CLI uses to reach an agent: it follows no redirects, since the host in
+   * between is not trusted to choose where the CLI talks to.
+   */
+  static HttpClient httpClient() {
+    return HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
   }
 
   /** A raw answer and, when its signature verifies, who signed it. */
