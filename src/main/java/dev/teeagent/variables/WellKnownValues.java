@@ -58,6 +58,16 @@ public final class WellKnownValues {
     return new Format(true, description, valid);
   }
 
+  /**
+   * True for the variables whose values the agent itself publishes, so that hiding one would only
+   * pretend to keep it secret: every formatted variable above (the limits are quoted in refusals,
+   * the lists and limits are the policy a verifier reads, {@code llm_base_url} is the {@code
+   * provider} of every prompt answer) and {@code llm_model} (the {@code model} of every answer).
+   */
+  static boolean isPublished(String name) {
+    return FORMATS.containsKey(name) || name.equals("llm_model");
+  }
+
   /** The comma-separated list variables (policy lists). */
   public static boolean isList(String name) {
     Format format = FORMATS.get(name);
