@@ -1,18 +1,51 @@
 package dev.teeagent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.teeagent.attestation.AttestationMode;
+import dev.teeagent.attestation.AttestationService;
+import dev.teeagent.attestation.NitroNsm;
+import dev.teeagent.attestation.Nsm;
+import dev.teeagent.attestation.NsmException;
+import dev.teeagent.attestation.SimulatedNsm;
+import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.config.AgentSettings;
+import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.config.BuildInfo;
+import dev.teeagent.config.ConfigException;
+import dev.teeagent.crypto.Eip712;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.http.AgentHttpServer;
 import dev.teeagent.http.ApiRoute;
+import dev.teeagent.http.AttestationRoute;
+import dev.teeagent.http.AuditRoute;
 import dev.teeagent.http.ConfigRoute;
+import dev.teeagent.http.GuardedRoute;
+import dev.teeagent.http.JsonBodies;
+import dev.teeagent.http.PostVariablesRoute;
 import dev.teeagent.http.ResponseSigner;
+import dev.teeagent.http.VariableRoute;
+import dev.teeagent.http.VariablesRoute;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.variables.AgentState;
+import dev.teeagent.variables.HiddenValues;
+import dev.teeagent.variables.VariableRules;
+import dev.teeagent.variables.VariableService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,33 +53,149 @@ import org.slf4j.LoggerFactory;
 public final class App implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
 
+  /** How often the code attestation is renewed and the clock checked (DESIGN: hourly). */
+  private static final Duration REFRESH_INTERVAL = Duration.ofHours(1);
+
   private final SigningKey agentKey;
   private final AgentHttpServer server;
   private final int port;
+  private final Nsm nsm;
+  private final ScheduledExecutorService refresher;
 
-  private App(SigningKey agentKey, AgentHttpServer server, int port) {
+  private App(
+      SigningKey agentKey,
+      AgentHttpServer server,
+      int port,
+      Nsm nsm,
+      ScheduledExecutorService refresher) {
     this.agentKey = agentKey;
     this.server = server;
     this.port = port;
+    this.nsm = nsm;
+    this.refresher = refresher;
   }
 
+  /** An agent with simulated attestation and default limits. */
   public static App start(AgentSettings settings, Clock clock, SecureRandom random) {
+    return start(settings, AttestationSettings.simulated(), clock, random);
+  }
+
+  /** An agent whose NSM follows {@code attestation.mode()}. */
+  public static App start(
+      AgentSettings settings, AttestationSettings attestation, Clock clock, SecureRandom random) {
+    Nsm nsm =
+        switch (attestation.mode()) {
+          case NITRO -> openNitro();
+          case SIMULATED -> SimulatedNsm.start(clock, random);
+        };
+    return start(settings, attestation, nsm, clock, random);
+  }
+
+  /**
+   * An agent on the given NSM (tests pass a simulated one on its own clock). In nitro mode the
+   * SecureRandom is first seeded from the NSM, whose hardware entropy the enclave kernel lacks at
+   * boot. A first document is taken before listening: it checks the clock and fills {@code
+   * code_attestation}, and an NSM that cannot attest stops the start.
+   */
+  public static App start(
+      AgentSettings settings,
+      AttestationSettings attestationSettings,
+      Nsm nsm,
+      Clock clock,
+      SecureRandom random) {
+    try {
+      if (nsm.mode() == AttestationMode.NITRO) {
+        random.setSeed(nsm.random());
+      }
+    } catch (NsmException e) {
+      nsm.close();
+      throw new ConfigException("--attestation nitro: the NSM gave no entropy: " + e.getMessage());
+    }
     ObjectMapper mapper = JsonMappers.strict();
     SigningKey agentKey = SigningKey.generate(random);
     Instant startedAt = clock.instant();
     ResponseSigner signer = new ResponseSigner(settings.teeName(), agentKey, clock, mapper);
+    AgentState state = new AgentState(new VariableRules(new HiddenValues(agentKey)), clock, mapper);
+    VariableService variables =
+        new VariableService(
+            new Eip712.Domain(settings.teeName(), "1", agentKey.address()),
+            settings.operator(),
+            state,
+            clock,
+            mapper);
+    AttestationService attestation =
+        new AttestationService(
+            nsm,
+            settings.teeName(),
+            settings.operator(),
+            agentKey,
+            state::stateHash,
+            mapper,
+            new AttestationService.Limits(
+                attestationSettings.perSecond(), attestationSettings.maxClockSkew()),
+            clock);
+    try {
+      attestation.refresh();
+    } catch (NsmException e) {
+      nsm.close();
+      throw new ConfigException(
+          "--attestation " + nsm.mode().label() + ": the NSM cannot attest: " + e.getMessage());
+    }
+    attestationSettings.simulatedRootOut().ifPresent(file -> writeSimulatedRoot(nsm, file));
+    JsonBodies bodies = new JsonBodies(mapper);
     List<ApiRoute> routes =
-        List.of(new ConfigRoute(settings, agentKey, BuildInfo.current(), startedAt));
-    AgentHttpServer server = new AgentHttpServer(routes, signer, mapper);
+        List.of(
+            new ConfigRoute(settings, agentKey, BuildInfo.current(), startedAt, state, attestation),
+            new AttestationRoute(attestation),
+            new VariablesRoute(state),
+            new VariableRoute(state),
+            new PostVariablesRoute(bodies, variables),
+            new AuditRoute(state));
+    AgentHttpServer server =
+        new AgentHttpServer(
+            GuardedRoute.all(routes, attestation::requireClockInSync), signer, mapper);
     int port = server.start(settings.host(), settings.port());
+    ScheduledExecutorService refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> Thread.ofPlatform().daemon().name("attestation-refresh").unstarted(task));
+    refresher.scheduleWithFixedDelay(
+        attestation::refreshLoggingFailures,
+        REFRESH_INTERVAL.toSeconds(),
+        REFRESH_INTERVAL.toSeconds(),
+        TimeUnit.SECONDS);
     LOG.info(
-        "agent {} listening on {}:{} as {} (operator {})",
+        "agent {} listening on {}:{} as {} (operator {}, attestation {})",
         settings.teeName(),
         settings.host(),
         port,
         agentKey.address(),
-        settings.operator());
-    return new App(agentKey, server, port);
+        settings.operator(),
+        nsm.mode().label());
+    return new App(agentKey, server, port, nsm, refresher);
+  }
+
+  private static Nsm openNitro() {
+    try {
+      return NitroNsm.open(NitroNsm.DEVICE);
+    } catch (NsmException.DeviceFailure e) {
+      throw new ConfigException("--attestation nitro: cannot use the NSM: " + e.getMessage());
+    }
+  }
+
+  /** Writes the simulated root (PEM) for local verifiers: {@code verify --root FILE}. */
+  private static void writeSimulatedRoot(Nsm nsm, Path file) {
+    if (!(nsm instanceof SimulatedNsm simulated)) {
+      throw new ConfigException("--simulated-root-out: only in simulated attestation mode");
+    }
+    try {
+      Path absolute = file.toAbsolutePath();
+      Path temporary = Files.createTempFile(absolute.getParent(), ".simulated-root", ".pem");
+      Files.writeString(
+          temporary, TrustedRoot.toPem(simulated.rootCertificate()), StandardCharsets.US_ASCII);
+      Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("--simulated-root-out: cannot write " + file, e);
+    }
   }
 
   public int port() {
@@ -57,8 +206,17 @@ public final class App implements AutoCloseable {
     return agentKey.address().checksummed();
   }
 
+  /** The root of the simulated chain; empty in nitro mode (verifiers trust AWS's root). */
+  public Optional<X509Certificate> simulatedRoot() {
+    return nsm instanceof SimulatedNsm simulated
+        ? Optional.of(simulated.rootCertificate())
+        : Optional.empty();
+  }
+
   @Override
   public void close() {
+    refresher.shutdownNow();
     server.close();
+    nsm.close();
   }
 }

@@ -1,8 +1,11 @@
 package dev.teeagent.cli;
 
 import dev.teeagent.App;
+import dev.teeagent.attestation.NitroNsm;
 import dev.teeagent.config.AgentSettings;
+import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.config.ConfigException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -25,18 +28,54 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Listen port (default: 7047; 0 picks a free one).")
   Integer port;
 
+  @Option(
+      names = "--attestation",
+      paramLabel = "auto|nitro|simulated",
+      description =
+          "Where attestations come from (default: auto = nitro when /dev/nsm exists, else"
+              + " simulated). nitro fails at start without /dev/nsm.")
+  String attestation;
+
+  @Option(
+      names = "--attestation-rate",
+      paramLabel = "N",
+      description =
+          "NSM attestations per second for all clients together; beyond: 429 (default: 10).")
+  Integer attestationRate;
+
+  @Option(
+      names = "--max-clock-skew",
+      paramLabel = "SECONDS",
+      description =
+          "Largest difference between the agent's clock and the NSM's signed time before every"
+              + " answer is 503 clock_skew (default: 60).")
+  Integer maxClockSkew;
+
+  @Option(
+      names = "--simulated-root-out",
+      paramLabel = "FILE",
+      description =
+          "Simulated mode: write the throw-away root certificate (PEM) to FILE, for"
+              + " `verify --root FILE`.")
+  Path simulatedRootOut;
+
   @Override
   public Integer call() throws InterruptedException {
-    AgentSettings settings;
+    App app;
     try {
-      settings =
+      AgentSettings settings =
           AgentSettings.load(
               new AgentSettings.Flags(teeName, operator, host, port), System.getenv());
+      AttestationSettings attestationSettings =
+          AttestationSettings.load(
+              new AttestationSettings.Flags(
+                  attestation, attestationRate, maxClockSkew, simulatedRootOut),
+              NitroNsm.DEVICE);
+      app = App.start(settings, attestationSettings, Clock.systemUTC(), new SecureRandom());
     } catch (ConfigException e) {
       System.err.println("tee-agent: invalid setting: " + e.getMessage());
       return 2;
     }
-    App app = App.start(settings, Clock.systemUTC(), new SecureRandom());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

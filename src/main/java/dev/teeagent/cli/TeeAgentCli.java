@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Attested signing agent for AWS Nitro Enclaves.",
-    subcommands = {ServeCommand.class})
+    subcommands = {ServeCommand.class, VerifyCommand.class, OperatorCommand.class})
 public final class TeeAgentCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

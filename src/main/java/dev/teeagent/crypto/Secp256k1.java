@@ -64,6 +64,22 @@ public final class Secp256k1 {
     return BASE_MULTIPLIER.multiply(DOMAIN.getG(), d).normalize().getEncoded(false);
   }
 
+  /**
+   * Parses an uncompressed public point (0x04‖x‖y), refusing other encodings and points that are
+   * not on the curve (BouncyCastle validates the coordinates), so that no invalid-curve point ever
+   * reaches a multiplication with a private scalar.
+   */
+  static ECPoint decodeUncompressed(byte[] encoded) {
+    if (encoded == null || encoded.length != 65 || encoded[0] != 0x04) {
+      throw new IllegalArgumentException("public key must be 65 bytes, uncompressed");
+    }
+    ECPoint point = DOMAIN.getCurve().decodePoint(encoded);
+    if (point.isInfinity() || !point.isValid()) {
+      throw new IllegalArgumentException("point is not on secp256k1");
+    }
+    return point;
+  }
+
   /** The address of an uncompressed (0x04‖x‖y) public key. */
   public static Address addressOf(byte[] uncompressedPublicKey) {
     if (uncompressedPublicKey.length != 65 || uncompressedPublicKey[0] != 0x04) {

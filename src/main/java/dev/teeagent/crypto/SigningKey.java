@@ -2,6 +2,8 @@ package dev.teeagent.crypto;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import org.bouncycastle.math.ec.ECConstantTimeMultiplier;
+import org.bouncycastle.math.ec.ECPoint;
 import org.web3j.utils.Numeric;
 
 /**
@@ -62,6 +64,19 @@ public final class SigningKey {
   /** Signs a 32-byte digest (e.g. an EIP-712 or transaction hash). */
   public EthSignature signDigest(byte[] digest) {
     return Secp256k1.sign(digest, privateScalar);
+  }
+
+  /**
+   * ECDH: the uncompressed point d·P for a validated peer point P. Package-private so that only
+   * {@link Ecies} (decryption of secrets sent to this key) can use it; the scalar stays here.
+   * BouncyCastle's constant-time multiplier keeps the operation sequence independent of the
+   * scalar's bits.
+   */
+  byte[] sharedPoint(ECPoint peer) {
+    return new ECConstantTimeMultiplier()
+        .multiply(peer, privateScalar)
+        .normalize()
+        .getEncoded(false);
   }
 
   /** EIP-191 personal_sign of {@code message}. */

@@ -14,6 +14,17 @@ public enum ErrorCode {
   BAD_CLIENT_NONCE(400, "bad_client_nonce"),
   BAD_QUERY(400, "bad_query"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+  // 400: operator commands (variables)
+  INVALID_VARIABLE_NAME(400, "invalid_variable_name"),
+  INVALID_COMMAND(400, "invalid_command"),
+  TOO_MANY_COMMANDS(400, "too_many_commands"),
+  HIDDEN_VALUE_NOT_ENCRYPTED(400, "hidden_value_not_encrypted"),
+  BAD_CIPHERTEXT(400, "bad_ciphertext"),
+  CIPHERTEXT_MISMATCH(400, "ciphertext_mismatch"),
+  EMPTY_LIST_ENTRY(400, "empty_list_entry"),
+  INVALID_VALUE(400, "invalid_value"),
+  VALUE_TOO_LARGE(413, "value_too_large"),
+  VARIABLE_NOT_FOUND(404, "variable_not_found"),
   // 401/403: who is asking
   BAD_SIGNATURE(401, "bad_signature"),
   NOT_OPERATOR(403, "not_operator"),
@@ -25,11 +36,15 @@ public enum ErrorCode {
   // 409: conflicts with the agent's state
   STALE_NONCE(409, "stale_nonce"),
   DEADLINE_EXPIRED(409, "deadline_expired"),
+  VARIABLE_IMMUTABLE(409, "variable_immutable"),
+  CANNOT_HIDE_PUBLIC(409, "cannot_hide_public"),
+  NOT_HIDDEN(409, "not_hidden"),
   // 5xx
   INTERNAL_ERROR(500, "internal_error"),
   UPSTREAM_FAILED(502, "upstream_failed"),
   NOT_CONFIGURED(503, "not_configured"),
   CLOCK_SKEW(503, "clock_skew"),
+  ATTESTATION_UNAVAILABLE(503, "attestation_unavailable"),
   UPSTREAM_TIMEOUT(504, "upstream_timeout");
 
   private final int status;

@@ -1,11 +1,14 @@
 package dev.teeagent.http;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.teeagent.attestation.AttestationService;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.BuildInfo;
 import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.variables.AgentState;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.math.BigInteger;
 import java.time.Instant;
 
 /** {@code GET /config}: who this agent is and how to talk to it (DESIGN §4). */
@@ -14,13 +17,22 @@ public final class ConfigRoute implements ApiRoute {
   private final SigningKey agentKey;
   private final BuildInfo build;
   private final Instant startedAt;
+  private final AgentState state;
+  private final AttestationService attestation;
 
   public ConfigRoute(
-      AgentSettings settings, SigningKey agentKey, BuildInfo build, Instant startedAt) {
+      AgentSettings settings,
+      SigningKey agentKey,
+      BuildInfo build,
+      Instant startedAt,
+      AgentState state,
+      AttestationService attestation) {
     this.settings = settings;
     this.agentKey = agentKey;
     this.build = build;
     this.startedAt = startedAt;
+    this.state = state;
+    this.attestation = attestation;
   }
 
   /** The EIP-712 domain every typed message to this agent is signed under. */
@@ -34,8 +46,11 @@ public final class ConfigRoute implements ApiRoute {
       String publicKey,
       String attestationMode,
       Eip712Domain eip712Domain,
+      BigInteger operatorNonce,
+      String stateHash,
       long startedAt,
-      BuildInfo build) {}
+      BuildInfo build,
+      AttestationView codeAttestation) {}
 
   @Override
   public HandlerType method() {
@@ -50,15 +65,22 @@ public final class ConfigRoute implements ApiRoute {
   @Override
   public Reply handle(Context ctx) {
     String address = agentKey.address().checksummed();
+    AgentState.Snapshot now = state.snapshot();
     return Reply.ok(
         new ConfigView(
             build.version(),
             settings.operator().checksummed(),
             address,
             agentKey.publicKeyHex(),
-            "simulated",
+            attestation.mode().label(),
             new Eip712Domain(settings.teeName(), "1", address),
+            now.operatorNonce(),
+            now.stateHash(),
             startedAt.toEpochMilli(),
-            build));
+            build,
+            attestation
+                .codeAttestation()
+                .map(code -> AttestationView.of(code, attestation.mode()))
+                .orElse(null)));
   }
 }

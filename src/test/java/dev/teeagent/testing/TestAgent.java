@@ -3,7 +3,10 @@ package dev.teeagent.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.App;
+import dev.teeagent.attestation.Nsm;
+import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.config.AgentSettings;
+import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.SignedBodyVerifier;
 import dev.teeagent.json.JsonMappers;
@@ -42,8 +45,28 @@ public final class TestAgent implements AutoCloseable {
   }
 
   public static TestAgent start(Clock clock, SecureRandom random) {
-    AgentSettings settings = new AgentSettings(TEE_NAME, OPERATOR, "127.0.0.1", 0);
-    return new TestAgent(App.start(settings, clock, random));
+    return new TestAgent(App.start(settings(), clock, random));
+  }
+
+  /** An agent with these attestation settings (rate limit, skew bound). */
+  public static TestAgent start(AttestationSettings attestation, Clock clock, SecureRandom random) {
+    return new TestAgent(App.start(settings(), attestation, clock, random));
+  }
+
+  /** An agent on a given NSM, e.g. a simulated one running on another clock than the agent. */
+  public static TestAgent start(Nsm nsm, Clock clock, SecureRandom random) {
+    return new TestAgent(
+        App.start(settings(), AttestationSettings.simulated(), nsm, clock, random));
+  }
+
+  private static AgentSettings settings() {
+    return new AgentSettings(TEE_NAME, OPERATOR, "127.0.0.1", 0);
+  }
+
+  /** The PEM of the simulated root this agent's documents chain to. */
+  public String simulatedRootPem() {
+    return TrustedRoot.toPem(
+        app.simulatedRoot().orElseThrow(() -> new AssertionError("not in simulated mode")));
   }
 
   public String baseUrl() {
@@ -52,6 +75,11 @@ public final class TestAgent implements AutoCloseable {
 
   public String address() {
     return app.address();
+  }
+
+  /** A batch of operator commands to this agent, signed by the development operator. */
+  public OperatorCommands operator() {
+    return OperatorCommands.to(this);
   }
 
   public Reply get(String pathAndQuery) {

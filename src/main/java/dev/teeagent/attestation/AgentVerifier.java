@@ -1,0 +1,268 @@
+package dev.teeagent.attestation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.teeagent.attestation.VerificationReport.Step;
+import dev.teeagent.crypto.Address;
+import dev.teeagent.crypto.Secp256k1;
+import dev.teeagent.crypto.SignedBodyVerifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Verifies a running agent end to end, trusting only the root: fetches a fresh attestation with a
+ * random nonce and a signed /config, then checks the document ({@link AttestationVerifier}: chain
+ * at the document's time, document fresh, PCRs, nonce), that the attested public key is the
+ * secp256k1 key that signed both answers, and that user_data commits to the returned preimage.
+ */
+public final class AgentVerifier {
+  private static final int MAX_BODY_BYTES = 1024 * 1024;
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final AttestationVerifier verifier;
+  private final HttpClient http;
+  private final ObjectMapper mapper;
+  private final SecureRandom random;
+
+  public AgentVerifier(
+      AttestationVerifier verifier, HttpClient http, ObjectMapper mapper, SecureRandom random) {
+    this.verifier = verifier;
+    this.http = http;
+    this.mapper = mapper;
+    this.random = random;
+  }
+
+  /**
+   * @param pcrs the PCRs the agent's code must have (none: reported, not checked)
+   * @param maxAge how far the document's signed time may be from the verifier's clock
+   * @param allowDebug accept a debug-mode enclave (testing only)
+   */
+  public record Options(ExpectedPcrs pcrs, Duration maxAge, boolean allowDebug) {}
+
+  /** The agent as proven: its key's address and the identity its attestation commits to. */
+  public record VerifiedAgent(
+      Address address, UserDataPreimage preimage, VerifiedAttestation attestation) {}
+
+  /** Every step, and the agent when all passed. */
+  public record AgentReport(VerificationReport report, Optional<VerifiedAgent> agent) {
+    public boolean passed() {
+      return agent.isPresent() && report.passed();
+    }
+  }
+
+  public AgentReport verify(URI baseUrl, Options options) {
+    byte[] nonce = new byte[32];
+    random.nextBytes(nonce);
+    SignedBodyVerifier.Verified attestationBody;
+    SignedBodyVerifier.Verified config;
+    try {
+      attestationBody = fetchSigned(baseUrl, "/api/v1/attestation?nonce=0x" + HEX.formatHex(nonce));
+      config = fetchSigned(baseUrl, "/api/v1/config");
+    } catch (FetchFailure e) {
+      return failed(Step.failed(Check.FETCH, e.getMessage()));
+    }
+    byte[] document;
+    UserDataPreimage preimage;
+    JsonNode preimageNode = attestationBody.body().path("user_data_preimage");
+    try {
+      document = Base64.getDecoder().decode(attestationBody.body().path("document").asText(""));
+      preimage = mapper.treeToValue(preimageNode, UserDataPreimage.class);
+      if (document.length == 0 || preimage == null) {
+        throw new IllegalArgumentException("missing");
+      }
+    } catch (IllegalArgumentException | IOException e) {
+      return failed(
+          Step.failed(Check.FETCH, "/attestation lacks a base64 document or a user_data_preimage"));
+    }
+    List<Step> steps = new ArrayList<>();
+    steps.add(
+        Step.passed(
+            Check.FETCH,
+            "/attestation and /config answered, signed by "
+                + attestationBody.signer()
+                + (attestationBody.signer().equals(config.signer())
+                    ? ""
+                    : " and " + config.signer())));
+    VerificationReport documentReport =
+        verifier.check(
+            document,
+            VerificationOptions.atDocumentTime()
+                .freshWithin(options.maxAge())
+                .withPcrs(options.pcrs())
+                .withNonce(nonce)
+                .allowingDebug(options.allowDebug()));
+    steps.addAll(documentReport.steps());
+    if (documentReport.attestation().isEmpty()) {
+      return new AgentReport(new VerificationReport(steps, Optional.empty()), Optional.empty());
+    }
+    VerifiedAttestation attestation = documentReport.attestation().get();
+    Optional<Address> key = agentKey(attestation.document(), attestationBody, config, steps);
+    steps.add(userData(attestation.document(), preimageNode, preimage, key, config.body()));
+    VerificationReport report = new VerificationReport(steps, Optional.of(attestation));
+    return new AgentReport(
+        report,
+        report.passed() && key.isPresent()
+            ? Optional.of(new VerifiedAgent(key.get(), preimage, attestation))
+            : Optional.empty());
+  }
+
+  private static Optional<Address> agentKey(
+      AttestationDocument doc,
+      SignedBodyVerifier.Verified attestationBody,
+      SignedBodyVerifier.Verified config,
+      List<Step> steps) {
+    Optional<byte[]> publicKey = doc.publicKey();
+    if (publicKey.isEmpty() || !isSecp256k1Point(publicKey.get())) {
+      steps.add(
+          Step.failed(
+              Check.AGENT_KEY,
+              "public_key is not an uncompressed secp256k1 public key (65 bytes)"));
+      return Optional.empty();
+    }
+    Address address = Secp256k1.addressOf(publicKey.get());
+    if (!address.equals(config.signer()) || !address.equals(attestationBody.signer())) {
+      steps.add(
+          Step.failed(
+              Check.AGENT_KEY,
+              "the attested key is "
+                  + address
+                  + " but /config was signed by "
+                  + config.signer()
+                  + " and /attestation by "
+                  + attestationBody.signer()));
+      return Optional.empty();
+    }
+    if (!address.sameAs(config.body().path("address").asText(null))) {
+      steps.add(Step.failed(Check.AGENT_KEY, "/config names another address than its signer"));
+      return Optional.empty();
+    }
+    steps.add(
+        Step.passed(
+            Check.AGENT_KEY,
+            "public_key is the secp256k1 key of "
+                + address
+                + ", which signed /config and /attestation"));
+    return Optional.of(address);
+  }
+
+  private static Step userData(
+      AttestationDocument doc,
+      JsonNode preimageNode,
+      UserDataPreimage preimage,
+      Optional<Address> key,
+      JsonNode config) {
+    byte[] expected = UserDataPreimage.userDataOf(preimageNode);
+    if (doc.userData().isEmpty() || !MessageDigest.isEqual(doc.userData().get(), expected)) {
+      return Step.failed(
+          Check.USER_DATA, "user_data is not sha256(JCS(user_data_preimage)) of the answer");
+    }
+    List<String> mismatches = new ArrayList<>();
+    if (key.isPresent() && !key.get().sameAs(preimage.address())) {
+      mismatches.add("address " + preimage.address() + " is not the attested key's");
+    }
+    if (!String.valueOf(preimage.teeName()).equals(config.path("tee_name").asText(null))) {
+      mismatches.add("tee_name differs from /config's");
+    }
+    if (!sameAddress(config.path("operator").asText(""), preimage.operator())) {
+      mismatches.add("operator differs from /config's");
+    }
+    if (!mismatches.isEmpty()) {
+      return Step.failed(Check.USER_DATA, "the preimage's " + String.join("; ", mismatches));
+    }
+    return Step.passed(
+        Check.USER_DATA,
+        "user_data = sha256(JCS(preimage)) for tee_name \""
+            + preimage.teeName()
+            + "\", operator "
+            + preimage.operator()
+            + ", state_hash "
+            + preimage.stateHash());
+  }
+
+  private static boolean sameAddress(String a, String b) {
+    try {
+      return Address.parse(a).sameAs(b);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean isSecp256k1Point(byte[] key) {
+    if (key.length != 65 || key[0] != 0x04) {
+      return false;
+    }
+    try {
+      return Secp256k1.DOMAIN.getCurve().decodePoint(key).isValid();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private SignedBodyVerifier.Verified fetchSigned(URI baseUrl, String pathAndQuery)
+      throws FetchFailure {
+    URI uri = URI.create(baseUrl.toString().replaceAll("/+$", "") + pathAndQuery);
+    String what = "GET " + uri.getPath();
+    HttpResponse<InputStream> response;
+    byte[] body;
+    try {
+      response =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = response.body()) {
+        body = in.readNBytes(MAX_BODY_BYTES + 1);
+      }
+    } catch (IOException e) {
+      throw new FetchFailure(what + " failed: " + e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FetchFailure(what + " was interrupted");
+    }
+    if (body.length > MAX_BODY_BYTES) {
+      throw new FetchFailure(what + " answered more than 1 MiB");
+    }
+    Optional<SignedBodyVerifier.Verified> verified = new SignedBodyVerifier(mapper).verify(body);
+    if (verified.isEmpty()) {
+      throw new FetchFailure(
+          what + " answered " + response.statusCode() + " without a valid agent signature");
+    }
+    if (response.statusCode() != 200) {
+      JsonNode error = verified.get().body().path("error");
+      throw new FetchFailure(
+          what
+              + " answered "
+              + response.statusCode()
+              + " "
+              + CborReader.printable(error.path("code").asText(""))
+              + ": "
+              + CborReader.printable(error.path("message").asText("")));
+    }
+    return verified.get();
+  }
+
+  private static AgentReport failed(Step step) {
+    return new AgentReport(
+        new VerificationReport(List.of(step), Optional.empty()), Optional.empty());
+  }
+
+  private static final class FetchFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    FetchFailure(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

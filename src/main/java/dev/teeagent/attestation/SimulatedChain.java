@@ -1,0 +1,173 @@
+package dev.teeagent.attestation;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A throw-away P-384 CA for simulated attestation, shaped like AWS's: root → intermediate → leaf,
+ * CA certificates with critical basic constraints and key usage. Like the real NSM's, the leaf is
+ * short-lived (3 hours) and replaced by a fresh key an hour before it expires. Keys live in memory
+ * only and die with the process.
+ */
+final class SimulatedChain {
+  // Written most-significant RDN first, as AWS's are encoded (printed: CN=…,OU=…,O=…).
+  static final X500Name ROOT_NAME =
+      new X500Name("O=Local,OU=TEE Agent (simulated),CN=simulated.nitro-enclaves");
+  static final Duration LEAF_LIFETIME = Duration.ofHours(3);
+  private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofHours(1);
+  private static final Duration BACKDATE = Duration.ofMinutes(5);
+
+  private final SecureRandom random;
+  private final X509Certificate root;
+  private final KeyPair intermediateKey;
+  private final X509Certificate intermediate;
+  private final X500Name leafName;
+  private Leaf leaf;
+
+  /** The current leaf: its certificate and the key documents are signed with. */
+  record Leaf(X509Certificate certificate, PrivateKey key) {}
+
+  private SimulatedChain(
+      SecureRandom random,
+      X509Certificate root,
+      KeyPair intermediateKey,
+      X509Certificate intermediate,
+      X500Name leafName) {
+    this.random = random;
+    this.root = root;
+    this.intermediateKey = intermediateKey;
+    this.intermediate = intermediate;
+    this.leafName = leafName;
+  }
+
+  /** A new chain whose CAs are valid from {@code now} (minus a few minutes) for 30 years. */
+  static SimulatedChain generate(Instant now, SecureRandom random, String moduleId) {
+    KeyPair rootKey = keyPair(random);
+    X509Certificate root =
+        issue(ROOT_NAME, rootKey, ROOT_NAME, rootKey, now, Duration.ofDays(30 * 365), 1, random);
+    KeyPair intermediateKey = keyPair(random);
+    X509Certificate intermediate =
+        issue(
+            new X500Name(
+                "CN="
+                    + moduleId.substring(0, moduleId.indexOf("-enc"))
+                    + ".simulated.nitro-enclaves"),
+            intermediateKey,
+            ROOT_NAME,
+            rootKey,
+            now,
+            Duration.ofDays(30 * 365),
+            0,
+            random);
+    return new SimulatedChain(
+        random, root, intermediateKey, intermediate, new X500Name("CN=" + moduleId));
+  }
+
+  X509Certificate root() {
+    return root;
+  }
+
+  /** The cabundle of a document: root first, then the intermediate. */
+  List<X509Certificate> cabundle() {
+    return List.of(root, intermediate);
+  }
+
+  /** The leaf valid at {@code now}, issuing a new one when the current one is about to expire. */
+  synchronized Leaf leafAt(Instant now) {
+    if (leaf == null
+        || now.isBefore(leaf.certificate().getNotBefore().toInstant())
+        || now.plus(RENEW_BEFORE_EXPIRY).isAfter(leaf.certificate().getNotAfter().toInstant())) {
+      KeyPair key = keyPair(random);
+      X500Name issuer = X500Name.getInstance(intermediate.getSubjectX500Principal().getEncoded());
+      leaf =
+          new Leaf(
+              issue(leafName, key, issuer, intermediateKey, now, LEAF_LIFETIME, -1, random),
+              key.getPrivate());
+    }
+    return leaf;
+  }
+
+  /** ES384 over {@code data} with the leaf key: raw r‖s, 96 bytes, as COSE wants it. */
+  static byte[] sign(PrivateKey key, byte[] data, SecureRandom random) {
+    try {
+      Signature signer = Signature.getInstance("SHA384withECDSAinP1363Format");
+      signer.initSign(key, random);
+      signer.update(data);
+      return signer.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("ES384 signing is unavailable", e);
+    }
+  }
+
+  static KeyPair keyPair(SecureRandom random) {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp384r1"), random);
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("P-384 keys are unavailable", e);
+    }
+  }
+
+  /**
+   * Issues a certificate. {@code pathLength} ≥ 0 makes a CA with that path length, 1 and up, the
+   * root; -1 an end-entity (signing) certificate.
+   */
+  static X509Certificate issue(
+      X500Name subject,
+      KeyPair subjectKey,
+      X500Name issuer,
+      KeyPair issuerKey,
+      Instant now,
+      Duration lifetime,
+      int pathLength,
+      SecureRandom random) {
+    try {
+      JcaX509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              issuer,
+              new BigInteger(64, random).setBit(63),
+              Date.from(now.minus(BACKDATE)),
+              Date.from(now.plus(lifetime)),
+              subject,
+              subjectKey.getPublic());
+      boolean ca = pathLength >= 0;
+      builder.addExtension(
+          Extension.basicConstraints,
+          true,
+          ca ? new BasicConstraints(pathLength) : new BasicConstraints(false));
+      builder.addExtension(
+          Extension.keyUsage,
+          true,
+          new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(
+                  new JcaContentSignerBuilder("SHA384withECDSA")
+                      .setSecureRandom(random)
+                      .build(issuerKey.getPrivate())));
+    } catch (CertIOException | OperatorCreationException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot issue a simulated certificate", e);
+    }
+  }
+}

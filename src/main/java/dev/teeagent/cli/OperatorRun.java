@@ -1,0 +1,85 @@
+package dev.teeagent.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.json.JsonMappers;
+import dev.teeagent.variables.SignedCommandBatch;
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+
+/**
+ * The flow every operator subcommand shares: load the key, verify the agent's attestation, sign the
+ * batch for it, then {@link #finish} (send it, or print it). Exit codes: 0 accepted (or printed), 1
+ * refused by the agent (its signed error is printed), 2 nothing was sent.
+ */
+abstract class OperatorRun implements Callable<Integer> {
+  @Mixin OperatorOptions options;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  final ObjectMapper mapper = JsonMappers.strict();
+  final SecureRandom random = new SecureRandom();
+  final Clock clock = Clock.systemUTC();
+
+  /** The commands of this batch, values in clear. */
+  abstract List<OperatorSession.Entry> entries() throws CliFailure;
+
+  /** Sends (or prints) the signed batch; returns the exit code. */
+  int finish(OperatorSession session, SignedCommandBatch batch) throws CliFailure {
+    AgentClient.Answer answer = session.send(batch);
+    out().println(answer.text());
+    out().flush();
+    if (answer.status() == 200) {
+      err()
+          .println(
+              "accepted: nonce "
+                  + batch.nonce()
+                  + ", next operator nonce "
+                  + answer.json().path("operator_nonce").asText()
+                  + ", state_hash "
+                  + answer.json().path("state_hash").asText());
+      return 0;
+    }
+    err()
+        .println(
+            "refused ("
+                + answer.status()
+                + " "
+                + answer.json().path("error").path("code").asText()
+                + "): "
+                + answer.json().path("error").path("message").asText());
+    return 1;
+  }
+
+  @Override
+  public Integer call() {
+    try {
+      List<OperatorSession.Entry> entries = entries();
+      SigningKey key = options.operatorKey(System.getenv());
+      AgentClient client = new AgentClient(options.url, mapper);
+      AgentAttester.AttestedAgent agent =
+          new AgentAttester(clock, random)
+              .attest(client, options.trustedRoot(), options.expectedPcrs(), options.allowDebug);
+      err().println("attested agent " + agent.address() + " (" + agent.how() + ")");
+      OperatorSession session = new OperatorSession(client, agent, key, mapper, random, clock);
+      return finish(session, session.sign(entries, options.deadline));
+    } catch (CliFailure e) {
+      err().println("tee-agent operator: " + e.getMessage());
+      return 2;
+    } finally {
+      err().flush();
+    }
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+}

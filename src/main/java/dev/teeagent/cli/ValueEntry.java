@@ -1,0 +1,60 @@
+package dev.teeagent.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * One {@code --name N (--value V | --value-file F) [--hidden] [--immutable]} group; several may
+ * follow each other on one command line, each becoming one command of the batch.
+ */
+final class ValueEntry {
+  @Option(names = "--name", required = true, description = "Variable name.")
+  String name;
+
+  @Option(names = "--value", description = "The value (prefer --value-file for secrets).")
+  String value;
+
+  @Option(
+      names = "--value-file",
+      paramLabel = "FILE",
+      description = "Read the value from FILE (UTF-8; one trailing newline is dropped).")
+  Path valueFile;
+
+  @Option(names = "--hidden", description = "Secret: sent encrypted to the attested agent key.")
+  boolean hidden;
+
+  @Option(names = "--immutable", description = "Never changeable again.")
+  boolean immutable;
+
+  OperatorSession.Entry toEntry(String function) throws CliFailure {
+    if (!function.equals("set")) {
+      if (value != null || valueFile != null || hidden || immutable) {
+        throw new CliFailure(function + " takes --name only");
+      }
+      return new OperatorSession.Entry(function, name, "", false, false);
+    }
+    return new OperatorSession.Entry(function, name, value(), hidden, immutable);
+  }
+
+  private String value() throws CliFailure {
+    if ((value == null) == (valueFile == null)) {
+      throw new CliFailure("--name " + name + ": give exactly one of --value or --value-file");
+    }
+    if (value != null) {
+      return value;
+    }
+    String text;
+    try {
+      text = Files.readString(valueFile, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new CliFailure("cannot read --value-file " + valueFile);
+    }
+    if (text.endsWith("\r\n")) {
+      return text.substring(0, text.length() - 2);
+    }
+    return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+  }
+}

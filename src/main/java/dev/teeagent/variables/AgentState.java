@@ -1,0 +1,184 @@
+package dev.teeagent.variables;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.teeagent.crypto.Jcs;
+import dev.teeagent.crypto.Keccak;
+import dev.teeagent.error.AgentException;
+import dev.teeagent.error.ErrorCode;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Everything the operator controls, behind one lock: the variables, {@code operator_nonce} and the
+ * audit log. One lock is what makes the operator nonce a single counter for every kind of operator
+ * authorization (variable batches here, {@code SignRequest}s in transactions) and what keeps two
+ * batches from ever interleaving.
+ *
+ * <p>Writers go through {@link #withOperatorNonce} (check that the nonce is the next one, run the
+ * action, consume the nonce only if the action returns normally) or {@link #appendTransaction}.
+ * Readers never block: every change publishes an immutable {@link Snapshot} with its {@code
+ * state_hash} already computed.
+ */
+public final class AgentState implements VariableSource {
+  public static final String KIND_COMMANDS = "commands";
+  public static final String KIND_TRANSACTION = "transaction";
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final VariableRules rules;
+  private final Clock clock;
+  private final ObjectMapper mapper;
+  private final AuditLog audit;
+  private SortedMap<String, Variable> variables = new TreeMap<>();
+  private BigInteger operatorNonce = BigInteger.ZERO;
+  private volatile Snapshot snapshot;
+
+  /**
+   * A consistent view: variables, the next operator nonce, the audit head and length, and {@code
+   * state_hash} = keccak256(JCS({audit_head, operator_nonce, variables})).
+   */
+  public record Snapshot(
+      SortedMap<String, Variable> variables,
+      BigInteger operatorNonce,
+      String auditHead,
+      long auditLength,
+      String stateHash) {
+    public List<VariableView> views() {
+      return variables.values().stream().map(Variable::view).toList();
+    }
+  }
+
+  /** The preimage of {@code state_hash}, as a third party rebuilds it from {@code /variables}. */
+  record StatePreimage(String auditHead, String operatorNonce, List<VariableView> variables) {}
+
+  /** An accepted batch: the audit entry that records it and the state right after it. */
+  public record Applied(AuditEntry entry, Snapshot after) {}
+
+  public AgentState(VariableRules rules, Clock clock, ObjectMapper mapper) {
+    this.rules = rules;
+    this.clock = clock;
+    this.mapper = mapper;
+    this.audit = new AuditLog(mapper);
+    publish();
+  }
+
+  public Snapshot snapshot() {
+    return snapshot;
+  }
+
+  /** {@code state_hash} now (for {@code /config} and attestation {@code user_data}). */
+  public String stateHash() {
+    return snapshot.stateHash();
+  }
+
+  /** The next operator nonce. */
+  public BigInteger operatorNonce() {
+    return snapshot.operatorNonce();
+  }
+
+  /** Hidden values in plaintext: for the agent's own use, never for an answer or a log. */
+  @Override
+  public Optional<String> value(String name) {
+    return Optional.ofNullable(snapshot.variables().get(name)).map(Variable::value);
+  }
+
+  /**
+   * Runs {@code action} as the use of operator nonce {@code nonce}: refuses with {@code
+   * stale_nonce} unless it is the next one, and consumes it (+1) only when the action returns
+   * normally. The lock is held throughout, so nothing else the operator signed runs in between; the
+   * action may call {@link #appendTransaction} (the lock is reentrant). An action that throws
+   * changes nothing, so it must append to the audit log last.
+   */
+  public <T> T withOperatorNonce(BigInteger nonce, Supplier<T> action) {
+    lock.lock();
+    try {
+      if (!operatorNonce.equals(nonce)) {
+        throw new AgentException(
+            ErrorCode.STALE_NONCE,
+            "nonce " + nonce + " is not the next operator nonce (" + operatorNonce + ")");
+      }
+      T result = action.get();
+      operatorNonce = operatorNonce.add(BigInteger.ONE);
+      publish();
+      return result;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Applies an operator batch that has been verified as signed by the operator: nonce, rules, then
+   * one {@code commands} audit entry with {@code auditPayload} (hidden values already hashed).
+   */
+  public Applied applyBatch(
+      BigInteger nonce, List<VariableCommand> commands, ObjectNode auditPayload) {
+    lock.lock();
+    try {
+      AuditEntry entry =
+          withOperatorNonce(
+              nonce,
+              () -> {
+                SortedMap<String, Variable> next = rules.apply(variables, commands);
+                AuditEntry appended = audit.append(KIND_COMMANDS, auditPayload, clock.millis());
+                variables = next;
+                return appended;
+              });
+      return new Applied(entry, snapshot);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Records a signed transaction (payload: raw signed tx, hash, mode, authorizing address) as a
+   * {@code transaction} audit entry.
+   */
+  public AuditEntry appendTransaction(ObjectNode payload) {
+    lock.lock();
+    try {
+      AuditEntry entry = audit.append(KIND_TRANSACTION, payload, clock.millis());
+      publish();
+      return entry;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A page of the audit log with the snapshot it was read at (so that head matches). */
+  public record AuditPage(List<AuditEntry> entries, Snapshot at) {}
+
+  public AuditPage audit(long from, int limit) {
+    lock.lock();
+    try {
+      return new AuditPage(audit.page(from, limit), snapshot);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void publish() {
+    SortedMap<String, Variable> frozen =
+        java.util.Collections.unmodifiableSortedMap(new TreeMap<>(variables));
+    String head = audit.head();
+    List<VariableView> views = frozen.values().stream().map(Variable::view).toList();
+    String stateHash =
+        Keccak.hashHex(
+            Jcs.canonicalize(write(new StatePreimage(head, operatorNonce.toString(), views))));
+    snapshot = new Snapshot(frozen, operatorNonce, head, audit.size(), stateHash);
+  }
+
+  private String write(Object value) {
+    try {
+      return mapper.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("state is not serializable");
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.teeagent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code verify --document} on the real AWS documents, in process. */
+class VerifyCommandTest {
+  private static final String PROD_PCR0 =
+      "294e8442cb9eccf0a6e0f7052cf43b2d294f557628a55d7ba7b0137aa13d944c90bd5f627cb6de29c60b7b861e790ea3";
+  private static final String PROD_PCR1 =
+      "0343b056cd8485ca7890ddd833476d78460aed2aa161548e4e26bedf321726696257d623e8805f3f605946b3d8b0c6aa";
+  private static final String PROD_PCR2 =
+      "4e805c51312651e9aebd8ea6bed35750f6c21d94110fcc02db66bbd321f605eaf863ba407e513ea93dc3b2b3f9f6922d";
+  private static final String ZERO_PCR = "00".repeat(48);
+
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  private static Run verify(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli =
+        new CommandLine(new TeeAgentCli())
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err));
+    String[] all = new String[args.length + 1];
+    all[0] = "verify";
+    System.arraycopy(args, 0, all, 1, args.length);
+    int exit = cli.execute(all);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private Path fixture(String name) throws IOException {
+    Path file = dir.resolve(name);
+    try (InputStream in = getClass().getResourceAsStream("/attestation/" + name)) {
+      Files.write(file, in.readAllBytes());
+    }
+    return file;
+  }
+
+  @Test
+  void aRealDocumentVerifiesAtItsOwnTimeWithItsPcrsFromANitroCliFile() throws Exception {
+    Path pcrs =
+        Files.writeString(
+            dir.resolve("pcrs.json"),
+            "{\"Measurements\": {\"HashAlgorithm\": \"Sha384 { ... }\", \"PCR0\": \""
+                + PROD_PCR0
+                + "\", \"PCR1\": \""
+                + PROD_PCR1
+                + "\", \"PCR2\": \""
+                + PROD_PCR2
+                + "\"}}");
+    Run run =
+        verify(
+            "--document",
+            fixture("nitro_prod_2025-02-21.cbor").toString(),
+            "--at-document-time",
+            "--pcrs",
+            pcrs.toString(),
+            "--pcr8",
+            ZERO_PCR,
+            "--nonce",
+            "0x0123456789abcdef0123456789abcdef01234567");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err())
+        .contains("ok    signature")
+        .contains("ok    pcrs: PCR0, PCR1, PCR2, PCR8 as expected")
+        .contains("ok    nonce")
+        .endsWith("VERIFIED\n");
+    assertThat(run.out())
+        .contains("\"time\" : \"2025-02-21T03:44:37.116Z\"")
+        .contains("\"PCR0\" : \"" + PROD_PCR0 + "\"")
+        .contains("\"public_key\" : \"64756d6d79\"")
+        .contains(
+            "\"root_sha256\" : \"641a0321a3e244efe456463195d606317ed7cdcc3c1756e09893f3c68f79bb5b\"");
+  }
+
+  @Test
+  void aRealDocumentFailsNowAndOneDayLaterAsExpired() throws Exception {
+    String document = fixture("nitro_prod_2025-02-21.cbor").toString();
+    for (Run run :
+        new Run[] {
+          verify("--document", document),
+          verify("--document", document, "--at", "2025-02-22T03:44:37Z")
+        }) {
+      assertThat(run.exit()).isEqualTo(1);
+      assertThat(run.err())
+          .contains("FAIL  chain:")
+          .contains("is not valid at")
+          .contains("NOT VERIFIED");
+      assertThat(run.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void aWrongPcrFailsNamingItsIndexAndStillPrintsTheVerifiedFields() throws Exception {
+    Run run =
+        verify(
+            "--document",
+            fixture("nitro_prod_2025-02-21.cbor").toString(),
+            "--at-document-time",
+            "--pcr2=" + ZERO_PCR);
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("FAIL  pcrs: PCR2 is " + PROD_PCR2 + ", expected " + ZERO_PCR);
+    assertThat(run.out()).contains("\"module_id\"");
+  }
+
+  @Test
+  void theDebugDocumentIsRefusedUnlessDebugIsAllowed() throws Exception {
+    String document = fixture("nitro_debug_2022-10-12.cbor").toString();
+    Run refused = verify("--document", document, "--at-document-time");
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("FAIL  debug:").contains("--allow-debug");
+    Run allowed = verify("--document", document, "--at-document-time", "--allow-debug");
+    assertThat(allowed.exit()).as(allowed.err()).isZero();
+    assertThat(allowed.out()).contains("\"debug_mode\" : true").contains("\"nonce\" : null");
+  }
+
+  @Test
+  void aFlippedByteFailsWithOneLineNamingTheSignature() throws Exception {
+    Path document = fixture("nitro_prod_2025-02-21.cbor");
+    byte[] bytes = Files.readAllBytes(document);
+    bytes[bytes.length - 10] ^= 1;
+    Files.write(document, bytes);
+    Run run = verify("--document", document.toString(), "--at-document-time");
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("FAIL  signature: the ES384 signature does not verify");
+  }
+
+  @Test
+  void usageErrorsExitWith2() throws Exception {
+    String document = fixture("nitro_prod_2025-02-21.cbor").toString();
+    assertThat(verify().exit()).isEqualTo(2);
+    assertThat(verify("--document", document, "--url", "http://127.0.0.1:1").exit()).isEqualTo(2);
+    assertThat(verify("--document", document, "--pcr0", "abc").err())
+        .contains("PCR0 must be 48 bytes");
+    assertThat(verify("--document", document, "--pcr40", ZERO_PCR).err()).contains("0..31");
+    assertThat(verify("--document", document, "--frobnicate").err()).contains("--frobnicate");
+    assertThat(verify("--document", document, "--at", "yesterday").exit()).isEqualTo(2);
+    assertThat(verify("--url", "http://127.0.0.1:1", "--at-document-time").exit()).isEqualTo(2);
+  }
+
+  @Test
+  void anUnreachableAgentFailsTheFetchStep() {
+    Run run = verify("--url", "http://127.0.0.1:1");
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("FAIL  fetch: GET /api/v1/attestation failed");
+  }
+}

@@ -1,0 +1,125 @@
+package dev.teeagent.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.teeagent.variables.CommandBatch;
+import dev.teeagent.variables.VariableCommand;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.web3j.crypto.StructuredDataEncoder;
+
+/**
+ * Our fixed-type EIP-712 encoder against web3j's generic one (a second implementation; ethers is
+ * the third, in VariablesInteropIT) on random batches.
+ */
+class Eip712Test {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Address AGENT = Address.parse("0x2c7536E3605D9C16a7a3D7b1898e529396a65c23");
+
+  @Provide
+  Arbitrary<List<VariableCommand>> commands() {
+    return Combinators.combine(
+            Arbitraries.of("set", "reveal", "freeze", "delete", ""),
+            Arbitraries.strings().ofMaxLength(20),
+            Arbitraries.strings().withCharRange('\u0000', '\uffff').ofMaxLength(40),
+            Arbitraries.of(true, false),
+            Arbitraries.of(true, false))
+        .as(VariableCommand::new)
+        .list()
+        .ofMaxSize(5);
+  }
+
+  @Property(tries = 200)
+  void batchDigestsEqualWeb3jStructuredDataEncoder(
+      @ForAll("commands") List<VariableCommand> commands,
+      @ForAll long nonce,
+      @ForAll long deadline,
+      @ForAll("names") String teeName)
+      throws Exception {
+    CommandBatch batch =
+        new CommandBatch(
+            commands,
+            BigInteger.valueOf(nonce).abs(),
+            BigInteger.valueOf(deadline).abs().shiftLeft(180));
+    Eip712.Domain domain = new Eip712.Domain(teeName, "1", AGENT);
+
+    byte[] web3j = new StructuredDataEncoder(typedDataJson(batch, domain)).hashStructuredData();
+
+    assertThat(batch.digest(domain)).isEqualTo(web3j);
+  }
+
+  @Provide
+  Arbitrary<String> names() {
+    return Arbitraries.strings().ofMinLength(1).ofMaxLength(64).ascii();
+  }
+
+  private static String typedDataJson(CommandBatch batch, Eip712.Domain domain) {
+    ObjectNode root = MAPPER.createObjectNode();
+    ObjectNode types = root.putObject("types");
+    field(
+        types.putArray("EIP712Domain"),
+        "name",
+        "string",
+        "version",
+        "string",
+        "verifyingContract",
+        "address");
+    field(
+        types.putArray("CommandBatch"),
+        "commands",
+        "VariableCommand[]",
+        "nonce",
+        "uint256",
+        "deadline",
+        "uint256");
+    field(
+        types.putArray("VariableCommand"),
+        "function",
+        "string",
+        "name",
+        "string",
+        "value",
+        "string",
+        "hidden",
+        "bool",
+        "immutable",
+        "bool");
+    root.put("primaryType", "CommandBatch");
+    root.putObject("domain")
+        .put("name", domain.name())
+        .put("version", domain.version())
+        .put("verifyingContract", domain.verifyingContract().checksummed());
+    ObjectNode message = root.putObject("message");
+    ArrayNode commands = message.putArray("commands");
+    List<ObjectNode> nodes = new ArrayList<>();
+    for (VariableCommand command : batch.commands()) {
+      nodes.add(
+          commands
+              .addObject()
+              .put("function", command.function())
+              .put("name", command.name())
+              .put("value", command.value())
+              .put("hidden", command.hidden())
+              .put("immutable", command.immutable()));
+    }
+    message.put("nonce", batch.nonce().toString());
+    message.put("deadline", batch.deadline().toString());
+    return root.toString();
+  }
+
+  private static void field(ArrayNode array, String... nameType) {
+    for (int i = 0; i < nameType.length; i += 2) {
+      array.addObject().put("name", nameType[i]).put("type", nameType[i + 1]);
+    }
+  }
+}
