@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +42,7 @@ class EnclaveRuntimeIT {
   private static Process agent;
   private static int port;
   private static Path agentLog;
+  private static Path simulatedRoot;
 
   @BeforeAll
   static void buildTheRuntimeAndStartTheAgentOnIt() throws Exception {
@@ -52,6 +55,7 @@ class EnclaveRuntimeIT {
 
     List<String> jvmFlags =
         InitCommand.fromDryRun(InitScriptTest.dryRun("/bin/sh", "x", OPERATOR)).jvmFlags();
+    simulatedRoot = Files.createTempFile("simulated-root", ".pem");
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
@@ -69,7 +73,11 @@ class EnclaveRuntimeIT {
             "--tee-name",
             "runtime-test",
             "--operator",
-            OPERATOR));
+            OPERATOR,
+            "--attestation",
+            "simulated",
+            "--simulated-root-out",
+            simulatedRoot.toString()));
     agentLog = Files.createTempFile("runtime-agent", ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(agentLog.toFile());
@@ -145,6 +153,56 @@ class EnclaveRuntimeIT {
             NodeScript.run("verify-signed.mjs", MAPPER.createArrayNode().add(body).toString()));
     assertThat(verified.get(0).get("recovered").asText()).isEqualTo(config.get("address").asText());
     assertThat(Files.readString(agentLog)).doesNotContain("Exception").doesNotContain("WARNING");
+  }
+
+  @Test
+  void answersASignedSimulatedAttestationThatTheVerifierAcceptsWithThePcrsFileMakeEifWrites()
+      throws Exception {
+    await("/api/v1/config");
+    String body = await("/api/v1/attestation?nonce=0x" + "ab".repeat(32));
+    JsonNode attestation = MAPPER.readTree(body);
+    new TestAgent.Reply(200, body.getBytes()).verifiedSigner();
+    JsonNode pcrs = attestation.get("pcrs");
+    // nitro-cli build-enclave's output, reduced to build/pcrs.json by the Makefile's own jq filter.
+    Path nitroCliOutput = Files.createTempFile("nitro-cli-build", ".json");
+    Files.writeString(
+        nitroCliOutput,
+        """
+        {"Measurements": {"HashAlgorithm": "Sha384 { ... }", "PCR0": %s, "PCR1": %s, "PCR2": %s}}
+        """
+            .formatted(pcrs.get("PCR0"), pcrs.get("PCR1"), pcrs.get("PCR2")));
+    String filter = makefileJqFilter();
+    ExternalCommand.Result jq = ExternalCommand.of("jq", filter, nitroCliOutput.toString()).run();
+    assertThat(jq.exitCode()).as(jq.output()).isZero();
+    Path pcrsFile = Files.writeString(Files.createTempFile("pcrs", ".json"), jq.stdout());
+
+    ExternalCommand.Result verify =
+        ExternalCommand.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("teeagent.jar", "target/tee-agent.jar"),
+                "verify",
+                "--url",
+                "http://127.0.0.1:" + port,
+                "--root",
+                simulatedRoot.toString(),
+                "--pcrs",
+                pcrsFile.toString())
+            .timeout(Duration.ofMinutes(1))
+            .run();
+    assertThat(verify.exitCode()).as(verify.output()).isZero();
+    assertThat(verify.output())
+        .contains("ok    pcrs: PCR0, PCR1, PCR2 as expected")
+        .contains("VERIFIED");
+  }
+
+  /** The jq filter `make eif` applies to nitro-cli's output to write build/pcrs.json. */
+  private static String makefileJqFilter() {
+    Matcher line =
+        Pattern.compile("jq '([^']+)' build/nitro-cli-build.json > \\$\\(PCRS\\)")
+            .matcher(EnclaveFiles.read("Makefile"));
+    assertThat(line.find()).as("the pcrs.json line of the Makefile").isTrue();
+    return line.group(1);
   }
 
   private static String await(String path) throws Exception {
