@@ -6,7 +6,8 @@
 #   bench/image.sh [start-runs]      (default 7; needs wrk: apt-get install wrk)
 #
 # Start-to-ready: from launching java to the first 200 on /api/v1/health (median of the runs,
-# configurations interleaved). Load: wrk -t2 -c50 -d10s on GET /api/v1/config (each answer signed).
+# configurations interleaved). Load: wrk -t2 -c50 on GET /api/v1/config (each answer signed), the
+# first 10 s (from cold) and then 10 s more (warm: after the JIT has settled).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-$(find /usr/lib/jvm -maxdepth 1 -name 'temurin-25-jdk*' 2>/dev/null | head -1)}"
@@ -26,6 +27,8 @@ read -r -a init_flags <<<"$(TEE_NAME=x OPERATOR_ADDRESS=$operator sh enclave/ini
 
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+load() { wrk -t2 -c50 -d10s "http://127.0.0.1:$port/api/v1/config" | awk '/Requests\/sec/ { printf "%.0f", $2 }'; }
 rss_mib() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 # start JAVA [flags...]: starts the agent; sets pid, port and ready_ms (milliseconds to ready).
@@ -99,17 +102,20 @@ for name in "${order[@]}"; do
   printf '%-13s %8s %8s\n' "$name" "$ms" "$(awk -v a="$ms" -v b="$base" 'BEGIN { printf "%.2f", a / b }')"
 done
 echo
-printf '%-13s %10s %12s %10s %14s\n' configuration "RSS idle" "req/s" "x jdk" "RSS after load"
-base_rps=
+printf '%-13s %10s %12s %8s %12s %8s %14s\n' configuration "RSS idle" "cold req/s" "x jdk" "warm req/s" "x jdk" "RSS after load"
+base_cold=
+base_warm=
 for name in jdk runtime runtime-c1; do
   # shellcheck disable=SC2086
   start ${config[$name]}
   sleep 2
   idle=$(rss_mib "$pid")
-  rps=$(wrk -t2 -c50 -d10s "http://127.0.0.1:$port/api/v1/config" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
+  cold=$(load)
+  warm=$(load)
   loaded=$(rss_mib "$pid")
   stop
-  base_rps=${base_rps:-$rps}
-  printf '%-13s %7s MiB %12s %10s %10s MiB\n' "$name" "$idle" "$rps" \
-    "$(awk -v a="$rps" -v b="$base_rps" 'BEGIN { printf "%.2f", a / b }')" "$loaded"
+  base_cold=${base_cold:-$cold}
+  base_warm=${base_warm:-$warm}
+  printf '%-13s %7s MiB %12s %8s %12s %8s %10s MiB\n' "$name" "$idle" "$cold" "$(ratio "$cold" "$base_cold")" \
+    "$warm" "$(ratio "$warm" "$base_warm")" "$loaded"
 done

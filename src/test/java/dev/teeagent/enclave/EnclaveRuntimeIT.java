@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.ExternalCommand;
+import dev.teeagent.testing.HttpProbe;
 import dev.teeagent.testing.NodeScript;
 import dev.teeagent.testing.TestAgent;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +34,6 @@ class EnclaveRuntimeIT {
   private static final ObjectMapper MAPPER = JsonMappers.strict();
   private static final String OPERATOR = InitScriptTest.OPERATOR;
   private static final Path RUNTIME = EnclaveFiles.path("build/runtime");
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private static Process agent;
   private static int port;
@@ -205,23 +201,15 @@ class EnclaveRuntimeIT {
     return line.group(1);
   }
 
-  private static String await(String path) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      assertThat(agent.isAlive()).as(() -> readLog()).isTrue();
-      try {
-        HttpResponse<String> response =
-            CLIENT.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          return response.body();
-        }
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
+  private static String await(String path) throws InterruptedException {
+    try {
+      return HttpProbe.awaitOk(
+          URI.create("http://127.0.0.1:" + port + path), Duration.ofSeconds(60));
+    } catch (AssertionError notAnswering) {
+      throw new AssertionError(
+          "the agent on the jlink runtime: " + notAnswering.getMessage() + "\n" + readLog(),
+          notAnswering);
     }
-    throw new AssertionError("the agent on the jlink runtime did not answer: " + readLog());
   }
 
   private static String readLog() {
