@@ -46,7 +46,7 @@ class GvproxyScriptIT {
     builder.environment().put("EXPOSE_PORTS", "7047 8545");
     builder.environment().put("RESTART_DELAY", "0.2");
     builder.environment().put("FAKE_GVPROXY_LOG", log.toString());
-    builder.environment().put("FAKE_GVPROXY_LIFETIME_MS", "1500");
+    builder.environment().put("FAKE_GVPROXY_LIFETIME_MS", "3000");
     Process script = builder.start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
