@@ -1,28 +1,28 @@
 package dev.teeagent.cli;
 
+import dev.teeagent.attestation.AgentVerifier;
 import dev.teeagent.attestation.AttestationVerifier;
 import dev.teeagent.attestation.ExpectedPcrs;
 import dev.teeagent.attestation.TrustedRoot;
-import dev.teeagent.attestation.VerificationOptions;
 import dev.teeagent.attestation.VerificationReport;
-import dev.teeagent.attestation.VerifiedAttestation;
 import dev.teeagent.crypto.Address;
-import dev.teeagent.crypto.Secp256k1;
+import dev.teeagent.json.JsonMappers;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.stream.Collectors;
 
 /**
- * Establishes who the agent at a URL is before anything is signed for it or encrypted to it: a
- * fresh attestation document for a random nonce, verified against the trusted root (AWS, or a
- * simulated agent's root) and the expected PCRs. The agent's key is taken from the verified
- * document only, never from an unverified field of an answer.
+ * Establishes who the agent at a URL is before anything is signed for it or encrypted to it, with
+ * the verifier's {@link AgentVerifier}: a fresh document for a random nonce, chained to the trusted
+ * root (AWS, or a simulated agent's root), the expected PCRs, the attested secp256k1 key as the
+ * signer of {@code /attestation} and {@code /config}, and {@code user_data} over the returned
+ * identity. The agent's key is taken from the verified document only.
  */
 final class AgentAttester {
-  /** How old a document fetched just now may be (clock differences included). */
+  /** How far a document fetched just now may be from this machine's clock. */
   static final Duration MAX_AGE = Duration.ofMinutes(5);
 
   private final Clock clock;
@@ -36,59 +36,41 @@ final class AgentAttester {
   /** The attested agent: its address and uncompressed public key, and how it was verified. */
   record AttestedAgent(Address address, byte[] publicKey, String how) {}
 
-  AttestedAgent attest(AgentClient client, TrustedRoot root, ExpectedPcrs pcrs, boolean allowDebug)
+  AttestedAgent attest(String url, TrustedRoot root, ExpectedPcrs pcrs, boolean allowDebug)
       throws CliFailure {
-    byte[] nonce = new byte[32];
-    random.nextBytes(nonce);
-    AgentClient.Answer answer =
-        client.get("/attestation?nonce=0x" + HexFormat.of().formatHex(nonce));
-    if (answer.status() != 200 || !answer.json().path("document").isTextual()) {
-      throw new CliFailure(
-          "the agent gave no attestation document (HTTP "
-              + answer.status()
-              + "): "
-              + answer.json().path("error").path("message").asText(""));
-    }
-    byte[] document;
+    HttpClient http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    AgentVerifier verifier =
+        new AgentVerifier(new AttestationVerifier(root, clock), http, JsonMappers.strict(), random);
+    AgentVerifier.AgentReport report;
     try {
-      document = Base64.getDecoder().decode(answer.json().get("document").textValue());
+      report =
+          verifier.verify(URI.create(url), new AgentVerifier.Options(pcrs, MAX_AGE, allowDebug));
     } catch (IllegalArgumentException e) {
-      throw new CliFailure("the attestation document is not base64");
+      throw new CliFailure("--url " + url + " is not a URL");
     }
-    VerificationOptions options =
-        VerificationOptions.at(clock.instant())
-            .freshWithin(MAX_AGE)
-            .withNonce(nonce)
-            .withPcrs(pcrs)
-            .allowingDebug(allowDebug);
-    VerificationReport report = new AttestationVerifier(root, clock).check(document, options);
-    if (!report.passed() || report.attestation().isEmpty()) {
+    if (!report.passed() || report.agent().isEmpty()) {
       throw new CliFailure(
           "the agent's attestation does not verify:\n"
-              + report.failures().stream()
+              + report.report().failures().stream()
                   .map(VerificationReport.Step::line)
                   .collect(Collectors.joining("\n")));
     }
-    VerifiedAttestation verified = report.attestation().get();
+    AgentVerifier.VerifiedAgent agent = report.agent().get();
     byte[] publicKey =
-        verified
+        agent
+            .attestation()
             .document()
             .publicKey()
             .orElseThrow(() -> new CliFailure("the attestation document carries no public key"));
-    Address address;
-    try {
-      address = Secp256k1.addressOf(publicKey);
-    } catch (IllegalArgumentException e) {
-      throw new CliFailure("the attested public key is not an uncompressed secp256k1 key");
-    }
-    if (!answer.signer().orElseThrow().equals(address)) {
-      throw new CliFailure("the attestation answer is not signed by the attested key");
-    }
     String how =
-        verified.root().describe()
+        agent.attestation().root().describe()
             + (pcrs.isEmpty()
                 ? ", PCRs not checked"
                 : ", PCRs " + pcrs.values().keySet() + " match");
-    return new AttestedAgent(address, publicKey, how);
+    return new AttestedAgent(agent.address(), publicKey, how);
   }
 }

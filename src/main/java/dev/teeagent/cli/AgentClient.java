@@ -26,9 +26,16 @@ final class AgentClient {
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();
 
-  AgentClient(String url, ObjectMapper mapper) {
-    String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    this.base = URI.create(trimmed);
+  AgentClient(String url, ObjectMapper mapper) throws CliFailure {
+    String trimmed = url.replaceAll("/+$", "");
+    try {
+      this.base = URI.create(trimmed);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure("--url " + url + " is not a URL");
+    }
+    if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme())) {
+      throw new CliFailure("--url must be an http:// or https:// URL");
+    }
     this.mapper = mapper;
   }
 

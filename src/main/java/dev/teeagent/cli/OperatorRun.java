@@ -63,7 +63,8 @@ abstract class OperatorRun implements Callable<Integer> {
       AgentClient client = new AgentClient(options.url, mapper);
       AgentAttester.AttestedAgent agent =
           new AgentAttester(clock, random)
-              .attest(client, options.trustedRoot(), options.expectedPcrs(), options.allowDebug);
+              .attest(
+                  options.url, options.trustedRoot(), options.expectedPcrs(), options.allowDebug);
       err().println("attested agent " + agent.address() + " (" + agent.how() + ")");
       OperatorSession session = new OperatorSession(client, agent, key, mapper, random, clock);
       return finish(session, session.sign(entries, options.deadline));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.HttpProbe;
 import dev.teeagent.testing.NodeScript;
 import java.net.ServerSocket;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,19 +22,8 @@ import org.junit.jupiter.api.Test;
 class ServeCommandIT {
   private static final String OPERATOR = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 
-  private static Path jar() {
-    return Path.of(System.getProperty("teeagent.jar", "target/tee-agent.jar"));
-  }
-
   private static ProcessBuilder java(Map<String, String> env, String... args) {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new java.util.ArrayList<>(List.of(javaBin, "-jar", jar().toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().remove("TEE_NAME");
-    builder.environment().remove("OPERATOR_ADDRESS");
-    builder.environment().putAll(env);
-    return builder;
+    return AgentJar.command(env, args);
   }
 
   private static String runToExit(ProcessBuilder builder, int expectedExit) throws Exception {
@@ -60,6 +49,21 @@ class ServeCommandIT {
                 "0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
             2);
     assertThat(output).contains("--operator / OPERATOR_ADDRESS").contains("checksum");
+  }
+
+  @Test
+  void refusesNitroAttestationOutsideAnEnclaveNamingTheFlag() throws Exception {
+    String output =
+        runToExit(
+            java(
+                Map.of("TEE_NAME", "x", "OPERATOR_ADDRESS", OPERATOR),
+                "serve",
+                "--port",
+                "0",
+                "--attestation",
+                "nitro"),
+            2);
+    assertThat(output).contains("--attestation nitro: /dev/nsm does not exist");
   }
 
   @Test

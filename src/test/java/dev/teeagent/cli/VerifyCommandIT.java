@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.HttpProbe;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,8 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,11 +66,7 @@ class VerifyCommandIT {
   record Run(int exit, String output) {}
 
   private static ProcessBuilder java(String... args) {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String jar = System.getProperty("teeagent.jar", "target/tee-agent.jar");
-    List<String> command = new ArrayList<>(List.of(javaBin, "-jar", jar));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true);
+    return AgentJar.command(java.util.Map.of(), args);
   }
 
   private static Run run(String... args) throws Exception {
@@ -140,23 +135,6 @@ class VerifyCommandIT {
     assertThat(run.output())
         .contains("FAIL  chain: cabundle[0] (CN=simulated.nitro-enclaves")
         .contains("is not the trusted AWS Nitro Enclaves root");
-  }
-
-  @Test
-  void serveWithNitroAttestationOutsideAnEnclaveStopsAtStartNamingTheFlag() throws Exception {
-    Run run =
-        run(
-            "serve",
-            "--port",
-            "0",
-            "--tee-name",
-            "x",
-            "--operator",
-            "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
-            "--attestation",
-            "nitro");
-    assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.output()).contains("--attestation nitro: /dev/nsm does not exist");
   }
 
   @Test
