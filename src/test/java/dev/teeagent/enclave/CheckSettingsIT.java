@@ -2,6 +2,7 @@ package dev.teeagent.enclave;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.ExternalCommand;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +17,7 @@ class CheckSettingsIT {
     return ExternalCommand.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp",
-            System.getProperty("teeagent.jar", "target/tee-agent.jar"),
+            AgentJar.path().toString(),
             "enclave/CheckSettings.java",
             teeName,
             operator)

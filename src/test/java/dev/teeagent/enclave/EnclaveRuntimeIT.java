@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.ExternalCommand;
 import dev.teeagent.testing.HttpProbe;
 import dev.teeagent.testing.NodeScript;
@@ -60,7 +61,7 @@ class EnclaveRuntimeIT {
     command.addAll(
         List.of(
             "-jar",
-            System.getProperty("teeagent.jar", "target/tee-agent.jar"),
+            AgentJar.path().toString(),
             "serve",
             "--host",
             "127.0.0.1",
@@ -115,7 +116,7 @@ class EnclaveRuntimeIT {
                 "--multi-release",
                 "25",
                 "--list-deps",
-                System.getProperty("teeagent.jar", "target/tee-agent.jar"))
+                AgentJar.path().toString())
             .timeout(Duration.ofMinutes(2))
             .run();
     assertThat(result.exitCode()).as(result.output()).isZero();
@@ -176,7 +177,7 @@ class EnclaveRuntimeIT {
         ExternalCommand.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
-                System.getProperty("teeagent.jar", "target/tee-agent.jar"),
+                AgentJar.path().toString(),
                 "verify",
                 "--url",
                 "http://127.0.0.1:" + port,
