@@ -2,7 +2,7 @@
 # The enclave's network, on the parent EC2 host (DESIGN §6): gvproxy listens on vsock port 1024 for
 # the enclave's gvforwarder and on a unix socket for its HTTP API, through which the enclave's port
 # 7047 is exposed on this host. gvproxy is restarted whenever it dies, and the ports exposed again.
-# Keep it running, e.g. in screen:  screen -dmS gvproxy ./gvproxy.sh
+# Keep it running, e.g. in tmux (setup.sh installs it):  tmux new-session -d -s gvproxy ./gvproxy.sh
 #
 # Settings, from the environment: EXPOSE_PORTS (space-separated, default "7047"), EXPOSE_HOST
 # (the host address to listen on, default all), GVPROXY (default /usr/local/bin/gvproxy, installed

@@ -4,8 +4,8 @@
 #
 #   sudo ./setup.sh
 #
-# Installs nitro-cli, Docker and the build tools (make, git, jq), reserves enclave memory and CPUs
-# (enclave/allocator.yaml; ENCLAVE_MEMORY_MIB / ENCLAVE_CPU_COUNT override it), enables the
+# Installs nitro-cli, Docker, the build tools (make, git, jq) and tmux, reserves enclave memory
+# and CPUs (enclave/allocator.yaml; ENCLAVE_MEMORY_MIB / ENCLAVE_CPU_COUNT override it), enables the
 # services, adds the invoking user to the ne and docker groups, and installs gvproxy from a pinned
 # release after checking its SHA-256. Running it again changes nothing that is already right.
 # It refuses to run anywhere but on Amazon Linux 2023 with a Nitro Enclaves device.
@@ -51,7 +51,8 @@ has_enclave_device || die "this instance has no Nitro Enclaves support. Stop it 
 
 # ---- packages ----------------------------------------------------------------------------------------
 log "installing nitro-cli, docker and build tools"
-dnf install -q -y aws-nitro-enclaves-cli aws-nitro-enclaves-cli-devel docker make git jq curl tar screen
+# (curl is already there as curl-minimal, which conflicts with the full curl package.)
+dnf install -q -y aws-nitro-enclaves-cli aws-nitro-enclaves-cli-devel docker make git jq tmux
 
 # ---- enclave resources -------------------------------------------------------------------------------
 memory=${ENCLAVE_MEMORY_MIB:-$(sed -n 's/^memory_mib: *//p' enclave/allocator.yaml)}
@@ -93,4 +94,4 @@ else
   install -m 0755 "$download" "$GVPROXY_BIN"
 fi
 
-log "done. Next: make eif OPERATOR_ADDRESS=0x…; screen -dmS gvproxy ./gvproxy.sh; sudo ./run-enclave.sh build/tee-agent.eif"
+log "done. Next: make eif OPERATOR_ADDRESS=0x…; tmux new-session -d -s gvproxy ./gvproxy.sh; sudo ./run-enclave.sh build/tee-agent.eif"
