@@ -1,10 +1,15 @@
 # TEE Agent — build, run and test.
-#   make run     build if needed, run the agent locally (simulated attestation) on port 7047
-#   make test    every test (unit, integration, interop, format check)
-#   make jar     target/tee-agent.jar
+#   make / make eif     the enclave image: build/tee-agent.eif and build/pcrs.json (needs Docker)
+#                         make eif OPERATOR_ADDRESS=0x… [TEE_NAME=my-agent]
+#   make run            build if needed, run the agent locally (simulated attestation) on port 7047
+#   make test           every test (unit, integration, interop, enclave scripts, format check)
+#   make jar            target/tee-agent.jar
+#   make runtime        build/runtime: the enclave's jlink Java runtime, built here
+#   make check-reproducible   two clean builds in different directories give identical jar and runtime
+#   make clean
 
 SHELL := /bin/bash
-.DEFAULT_GOAL := jar
+.DEFAULT_GOAL := eif
 
 # JDK 25: an explicit JAVA_HOME wins, else the Temurin 25 beside the system JDK.
 JAVA_HOME ?= $(firstword $(wildcard /usr/lib/jvm/temurin-25-jdk*) $(wildcard /usr/lib/jvm/java-25-openjdk*))
@@ -12,16 +17,66 @@ export JAVA_HOME
 JAVA := $(JAVA_HOME)/bin/java
 MVN := ./mvnw -B -ntp
 
-# Build-time identity of the agent. The development operator is anvil's well-known account #0:
-# its private key is public (README), so use it only to try the agent locally.
+# Build-time identity of the agent. The development operator is anvil's well-known account #0: its
+# private key is public (README), so `make run` uses it only when no OPERATOR_ADDRESS is given, and
+# `make eif` refuses it.
+DEV_OPERATOR := 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
 TEE_NAME ?= tee-agent-dev
-OPERATOR_ADDRESS ?= 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
 PORT ?= 7047
 
 JAR := target/tee-agent.jar
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
+RUNTIME := build/runtime
 
-.PHONY: jar run test node-tools clean
+# ---- enclave image ---------------------------------------------------------------------------------
+EIF := build/tee-agent.eif
+PCRS := build/pcrs.json
+IMAGE_TAR := build/tee-agent-image.tar
+IMAGE := tee-agent-enclave:$(shell git rev-parse --short=12 HEAD 2>/dev/null || echo local)
+# File times in the image are the commit's time, so a rebuild of the same commit is byte-identical.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# BuildKit 0.29 in a container, so every machine exports the image the same way (rewrite-timestamp).
+BUILDKIT_IMAGE := moby/buildkit:v0.29.0@sha256:0039c1d47e8748b5afea56f4e85f14febaf34452bd99d9552d2daa82262b5cc5
+# nitro-cli from a pinned Amazon Linux 2023 container: the same kernel and init blobs (PCR1) on any host.
+NITRO_CLI ?= enclave/nitro-cli.sh
+
+# `make eif` checks its settings while the Makefile is read, so a missing or invalid one stops it
+# before anything is built (even under `make -n`).
+ifneq ($(filter eif,$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
+  ifeq ($(filter command environment,$(firstword $(origin OPERATOR_ADDRESS))),)
+    $(error make eif needs your operator address: make eif OPERATOR_ADDRESS=0x… (the development operator's key is public and is never built into an enclave))
+  endif
+  ifneq ($(shell printf '%s' '$(OPERATOR_ADDRESS)' | grep -Ecx '0x[0-9a-fA-F]{40}'),1)
+    $(error OPERATOR_ADDRESS must be a 0x-prefixed 20-byte hex address, got '$(OPERATOR_ADDRESS)')
+  endif
+  ifeq ($(shell printf '%s' '$(OPERATOR_ADDRESS)' | tr A-F a-f),$(shell printf '%s' '$(DEV_OPERATOR)' | tr A-F a-f))
+    $(error OPERATOR_ADDRESS is the public development operator; its private key is published, use your own)
+  endif
+  ifneq ($(shell printf '%s' '$(TEE_NAME)' | grep -Ecx '[A-Za-z0-9._-]{1,64}'),1)
+    $(error TEE_NAME must be 1-64 letters, digits, '.', '_' or '-', got '$(TEE_NAME)')
+  endif
+endif
+
+.PHONY: eif jar run runtime test node-tools check-reproducible clean
+
+eif:
+	@mkdir -p build
+	@if [ -n "$$(git status --porcelain 2>/dev/null)" ]; then \
+	  echo "warning: uncommitted changes: these PCRs will not match a clean build of $$(git rev-parse --short HEAD)" >&2; fi
+	docker run --rm --privileged --volume "$(CURDIR)":/src:ro --workdir /src \
+	  --entrypoint buildctl-daemonless.sh $(BUILDKIT_IMAGE) build \
+	  --frontend dockerfile.v0 --local context=. --local dockerfile=enclave \
+	  --opt platform=linux/amd64 \
+	  --opt build-arg:TEE_NAME='$(TEE_NAME)' \
+	  --opt build-arg:OPERATOR_ADDRESS='$(OPERATOR_ADDRESS)' \
+	  --opt build-arg:SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) \
+	  --output type=docker,name=$(IMAGE),dest=-,rewrite-timestamp=true > $(IMAGE_TAR)
+	docker load --input $(IMAGE_TAR)
+	$(NITRO_CLI) build-enclave --docker-uri $(IMAGE) --output-file "$(CURDIR)/$(EIF)" > build/nitro-cli-build.json
+	jq '.Measurements' build/nitro-cli-build.json > $(PCRS)
+	@echo "image $(IMAGE) (sha256 $$(sha256sum $(IMAGE_TAR) | cut -c1-64))"
+	@echo "$(EIF): TEE_NAME=$(TEE_NAME) OPERATOR_ADDRESS=$(OPERATOR_ADDRESS); PCRs in $(PCRS):"
+	@jq -r 'to_entries[] | select(.key | startswith("PCR")) | "  \(.key) \(.value)"' $(PCRS)
 
 jar: $(JAR)
 
@@ -29,7 +84,15 @@ $(JAR): $(SOURCES)
 	$(MVN) -q -DskipTests package
 
 run: $(JAR)
-	$(JAVA) -jar $(JAR) serve --port $(PORT) --tee-name '$(TEE_NAME)' --operator '$(OPERATOR_ADDRESS)'
+	$(JAVA) -jar $(JAR) serve --port $(PORT) --tee-name '$(TEE_NAME)' --operator '$(or $(OPERATOR_ADDRESS),$(DEV_OPERATOR))'
+
+runtime: $(RUNTIME)/release
+
+$(RUNTIME)/release: enclave/java-modules enclave/build-runtime.sh
+	sh enclave/build-runtime.sh "$(JAVA_HOME)" $(RUNTIME)
+
+check-reproducible:
+	bash enclave/check-reproducible.sh
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10}
-JAVA_HOME=${JAVA_HOME:-$(ls -d /usr/lib/jvm/temurin-25-jdk* | head -1)}
+JAVA_HOME="${JAVA_HOME:-$(find /usr/lib/jvm -maxdepth 1 -name 'temurin-25-jdk*' 2>/dev/null | head -1)}"
 java="$JAVA_HOME/bin/java"
 jar=target/tee-agent.jar
 operator=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266

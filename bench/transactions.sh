@@ -5,7 +5,7 @@
 # Usage: bench/transactions.sh [requests] [clients]   (default 2000 8)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/temurin-25-jdk* 2>/dev/null | head -1)}"
+export JAVA_HOME="${JAVA_HOME:-$(find /usr/lib/jvm -maxdepth 1 -name 'temurin-25-jdk*' 2>/dev/null | head -1)}"
 [ -d node_modules/@foundry-rs ] || npm ci --no-audit --no-fund
 ./mvnw -B -q -ntp -DskipTests test-compile
 ./mvnw -B -q -ntp org.apache.maven.plugins:maven-dependency-plugin:3.11.0:build-classpath \

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The enclave image's numbers: jar and jlink runtime sizes, and the agent's start-to-ready time,
+# memory (RSS) and signed-answer throughput on the jlink runtime with enclave/init's JVM flags,
+# against the full JDK with default flags in the same run (and two start-up variants).
+#
+#   bench/image.sh [start-runs]      (default 7; needs wrk: apt-get install wrk)
+#
+# Start-to-ready: from launching java to the first 200 on /api/v1/health (median of the runs,
+# configurations interleaved). Load: wrk -t2 -c50 on GET /api/v1/config (each answer signed), the
+# first 10 s (from cold) and then 10 s more (warm: after the JIT has settled).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JAVA_HOME="${JAVA_HOME:-$(find /usr/lib/jvm -maxdepth 1 -name 'temurin-25-jdk*' 2>/dev/null | head -1)}"
+runs=${1:-7}
+command -v wrk >/dev/null || { echo "bench/image.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
+
+make -s jar runtime >/dev/null
+jar=target/tee-agent.jar
+jdk_java=$JAVA_HOME/bin/java
+runtime_java=build/runtime/bin/java
+work=build/bench
+mkdir -p "$work"
+operator=0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed
+# The JVM flags enclave/init gives the agent, read from its dry run.
+read -r -a init_flags <<<"$(TEE_NAME=x OPERATOR_ADDRESS=$operator sh enclave/init --dry-run |
+  sed -n 's/^+ exec [^ ]* \(.*\) -jar .*/\1/p')"
+
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+load() { wrk -t2 -c50 -d10s "http://127.0.0.1:$port/api/v1/config" | awk '/Requests\/sec/ { printf "%.0f", $2 }'; }
+rss_mib() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+
+# start JAVA [flags...]: starts the agent; sets pid, port and ready_ms (milliseconds to ready).
+start() {
+  local java=$1
+  shift
+  local begin
+  begin=$(date +%s%N)
+  "$java" "$@" -jar "$jar" serve --port 0 --tee-name bench --operator "$operator" \
+    --attestation simulated >"$work/agent.log" 2>&1 &
+  pid=$!
+  port=
+  # --port 0: the agent picks a free port and logs it.
+  until [ -n "$port" ] && curl -sf -o /dev/null "http://127.0.0.1:$port/api/v1/health"; do
+    kill -0 "$pid" 2>/dev/null || { cat "$work/agent.log" >&2; exit 1; }
+    port=$(sed -n 's/.* listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$work/agent.log")
+    sleep 0.005
+  done
+  ready_ms=$((($(date +%s%N) - begin) / 1000000))
+}
+stop() {
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+}
+
+# A JDK 25 AOT cache (JEP 514) from a short training run on the runtime; made twice to see whether
+# it is byte-for-byte reproducible (a condition for putting it in a measured image).
+train() {
+  start "$runtime_java" "${init_flags[@]}" "-XX:AOTCacheOutput=$1"
+  for _ in $(seq 200); do curl -sf -o /dev/null "http://127.0.0.1:$port/api/v1/config"; done
+  stop
+}
+# The default CDS archive jlink --generate-cds-archive would add (JDK classes), made on the side.
+"$runtime_java" -Xshare:dump -XX:SharedArchiveFile="$work/runtime-cds.jsa" >/dev/null
+train "$work/agent.aot"
+train "$work/agent-again.aot"
+aot_same=no
+cmp -s "$work/agent.aot" "$work/agent-again.aot" && aot_same=yes
+
+declare -A config=(
+  [jdk]="$jdk_java"
+  [runtime]="$runtime_java ${init_flags[*]}"
+  [runtime-cds]="$runtime_java ${init_flags[*]} -XX:SharedArchiveFile=$work/runtime-cds.jsa"
+  [runtime-c1]="$runtime_java ${init_flags[*]} -XX:TieredStopAtLevel=1"
+  [runtime-aot]="$runtime_java ${init_flags[*]} -XX:AOTCache=$work/agent.aot"
+)
+order=(jdk runtime runtime-cds runtime-c1 runtime-aot)
+declare -A times
+for _ in $(seq "$runs"); do
+  for name in "${order[@]}"; do
+    # shellcheck disable=SC2086 # each configuration is a command line
+    start ${config[$name]}
+    stop
+    times[$name]+="$ready_ms "
+  done
+done
+
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $("$jdk_java" -version 2>&1 | head -1)"
+jar_bytes=$(stat -c %s "$jar")
+runtime_bytes=$(du -sb build/runtime | cut -f1)
+echo "jar                 $(mib "$jar_bytes")"
+echo "jlink runtime       $(mib "$runtime_bytes")  ($(paste -sd, <("$runtime_java" --list-modules | cut -d@ -f1)))"
+echo "runtime + jar       $(mib $((jar_bytes + runtime_bytes)))  (target < 80 MiB)"
+echo "CDS archive         $(mib "$(stat -c %s "$work/runtime-cds.jsa")") (JDK classes; not in the image)"
+echo "AOT cache           $(mib "$(stat -c %s "$work/agent.aot")"), reproducible across two training runs: $aot_same (not in the image)"
+echo
+base=$(tr ' ' '\n' <<<"${times[jdk]}" | grep . | median)
+printf '%-13s %8s %8s   (median of %s starts, ms to first 200)\n' configuration ms "x jdk" "$runs"
+for name in "${order[@]}"; do
+  ms=$(tr ' ' '\n' <<<"${times[$name]}" | grep . | median)
+  printf '%-13s %8s %8s\n' "$name" "$ms" "$(awk -v a="$ms" -v b="$base" 'BEGIN { printf "%.2f", a / b }')"
+done
+echo
+printf '%-13s %10s %12s %8s %12s %8s %14s\n' configuration "RSS idle" "cold req/s" "x jdk" "warm req/s" "x jdk" "RSS after load"
+base_cold=
+base_warm=
+for name in jdk runtime runtime-c1; do
+  # shellcheck disable=SC2086
+  start ${config[$name]}
+  sleep 2
+  idle=$(rss_mib "$pid")
+  cold=$(load)
+  warm=$(load)
+  loaded=$(rss_mib "$pid")
+  stop
+  base_cold=${base_cold:-$cold}
+  base_warm=${base_warm:-$warm}
+  printf '%-13s %7s MiB %12s %8s %12s %8s %10s MiB\n' "$name" "$idle" "$cold" "$(ratio "$cold" "$base_cold")" \
+    "$warm" "$(ratio "$warm" "$base_warm")" "$loaded"
+done

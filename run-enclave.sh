@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Starts the agent's enclave on this EC2 host (after `sudo ./setup.sh` and `make eif`):
+#
+#   sudo ./run-enclave.sh build/tee-agent.eif [--debug]
+#
+# A running enclave of the same name is terminated first (its key and state die with it). Settings,
+# from the environment: CPU_COUNT (default 2), MEMORY_MIB (default 2048; at most what
+# /etc/nitro_enclaves/allocator.yaml reserves), ENCLAVE_CID (default 16), ENCLAVE_NAME (default
+# tee-agent). --debug starts a debug-mode enclave whose console you can read
+# (`nitro-cli console --enclave-name tee-agent`), but whose attestation PCRs are all zeros.
+set -euo pipefail
+
+NITRO_CLI=${NITRO_CLI:-nitro-cli}
+CPU_COUNT=${CPU_COUNT:-2}
+MEMORY_MIB=${MEMORY_MIB:-2048}
+ENCLAVE_CID=${ENCLAVE_CID:-16}
+ENCLAVE_NAME=${ENCLAVE_NAME:-tee-agent}
+
+usage() {
+  echo "usage: $0 <image.eif> [--debug]" >&2
+  echo "  env: CPU_COUNT=$CPU_COUNT MEMORY_MIB=$MEMORY_MIB ENCLAVE_CID=$ENCLAVE_CID ENCLAVE_NAME=$ENCLAVE_NAME" >&2
+  exit 2
+}
+die() {
+  echo "run-enclave: $*" >&2
+  exit 1
+}
+is_count() { [[ $1 =~ ^[1-9][0-9]*$ ]]; }
+
+eif=
+debug=0
+for arg in "$@"; do
+  case "$arg" in
+    --debug) debug=1 ;;
+    -h | --help) usage ;;
+    -*) echo "run-enclave: unknown option $arg" >&2 && usage ;;
+    *)
+      [ -z "$eif" ] || { echo "run-enclave: only one image, got '$eif' and '$arg'" >&2 && usage; }
+      eif=$arg
+      ;;
+  esac
+done
+[ -n "$eif" ] || usage
+[ -f "$eif" ] || die "no such image: $eif (build it with: make eif OPERATOR_ADDRESS=0x…)"
+[ -r "$eif" ] || die "cannot read $eif"
+is_count "$CPU_COUNT" || die "CPU_COUNT must be a positive integer, got '$CPU_COUNT'"
+is_count "$MEMORY_MIB" || die "MEMORY_MIB must be a positive integer (MiB), got '$MEMORY_MIB'"
+# CIDs 0-2 are reserved (3 is the parent instance); the enclave's must be 4 or more.
+if ! is_count "$ENCLAVE_CID" || [ "$ENCLAVE_CID" -lt 4 ]; then
+  die "ENCLAVE_CID must be an integer >= 4, got '$ENCLAVE_CID'"
+fi
+[[ $ENCLAVE_NAME =~ ^[A-Za-z0-9._-]+$ ]] || die "ENCLAVE_NAME may hold letters, digits, '.', '_' and '-', got '$ENCLAVE_NAME'"
+command -v "$NITRO_CLI" >/dev/null || die "$NITRO_CLI not found: run sudo ./setup.sh first"
+command -v jq >/dev/null || die "jq not found: run sudo ./setup.sh first"
+
+running=$("$NITRO_CLI" describe-enclaves | jq -r --arg name "$ENCLAVE_NAME" '.[] | select(.EnclaveName == $name) | .EnclaveID')
+for id in $running; do
+  echo "run-enclave: terminating running enclave $ENCLAVE_NAME ($id): its key and state are lost"
+  "$NITRO_CLI" terminate-enclave --enclave-id "$id" >/dev/null
+done
+
+args=(run-enclave --eif-path "$eif" --cpu-count "$CPU_COUNT" --memory "$MEMORY_MIB"
+  --enclave-cid "$ENCLAVE_CID" --enclave-name "$ENCLAVE_NAME")
+if [ "$debug" = 1 ]; then
+  args+=(--debug-mode)
+  cat >&2 <<'WARNING'
+##########################################################################################
+#  DEBUG MODE: this enclave's attestation documents carry ALL-ZERO PCRs.                 #
+#  They prove nothing about the code: verifiers refuse them (unless told to accept        #
+#  debug mode), and the host can read the console. Use it only to develop and debug.      #
+##########################################################################################
+WARNING
+fi
+
+echo "run-enclave: $NITRO_CLI ${args[*]}"
+"$NITRO_CLI" "${args[@]}"
+"$NITRO_CLI" describe-enclaves
+if [ "$debug" = 1 ]; then
+  echo "run-enclave: DEBUG MODE, PCRs are zero. Console: $NITRO_CLI console --enclave-name $ENCLAVE_NAME" >&2
+fi
+echo "run-enclave: with ./gvproxy.sh running, the agent answers at http://127.0.0.1:7047/api/v1/config"
