@@ -38,11 +38,7 @@ final class AgentAttester {
 
   AttestedAgent attest(String url, TrustedRoot root, ExpectedPcrs pcrs, boolean allowDebug)
       throws CliFailure {
-    HttpClient http =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    HttpClient http = AgentClient.httpClient();
     AgentVerifier verifier =
         new AgentVerifier(new AttestationVerifier(root, clock), http, JsonMappers.strict(), random);
     AgentVerifier.AgentReport report;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.SignedBodyVerifier;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,16 +16,16 @@ import java.util.Optional;
 
 /**
  * HTTP to one agent, for the CLIs: every answer must be a body signed by the expected agent
- * address, or the call fails. Follows no redirects (the host in between is not trusted).
+ * address, or the call fails. Follows no redirects and reads at most 1 MiB (the host in between is
+ * not trusted).
  */
 final class AgentClient {
+  /** No answer of an agent comes near this; the host in between may send anything. */
+  private static final int MAX_BODY_BYTES = 1024 * 1024;
+
   private final URI base;
   private final ObjectMapper mapper;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(10))
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  private final HttpClient http = httpClient();
 
   AgentClient(String url, ObjectMapper mapper) throws CliFailure {
     String trimmed = url.replaceAll("/+$", "");
@@ -37,6 +38,17 @@ final class AgentClient {
       throw new CliFailure("--url must be an http:// or https:// URL");
     }
     this.mapper = mapper;
+  }
+
+  /**
+   * The HTTP client every CLI uses to reach an agent: it follows no redirects, since the host in
+   * between is not trusted to choose where the CLI talks to.
+   */
+  static HttpClient httpClient() {
+    return HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
   }
 
   /** A raw answer and, when its signature verifies, who signed it. */
@@ -63,28 +75,31 @@ final class AgentClient {
   }
 
   private Answer send(HttpRequest.Builder request) throws CliFailure {
-    HttpResponse<byte[]> response;
+    HttpResponse<InputStream> response;
+    byte[] body;
     try {
       response =
           http.send(
               request.timeout(Duration.ofSeconds(60)).build(),
-              HttpResponse.BodyHandlers.ofByteArray());
+              HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = response.body()) {
+        body = in.readNBytes(MAX_BODY_BYTES + 1);
+      }
     } catch (IOException e) {
       throw new CliFailure("cannot reach the agent at " + base + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliFailure("interrupted");
     }
-    Optional<SignedBodyVerifier.Verified> verified =
-        new SignedBodyVerifier(mapper).verify(response.body());
+    if (body.length > MAX_BODY_BYTES) {
+      throw new CliFailure("the agent's answer is larger than 1 MiB");
+    }
+    Optional<SignedBodyVerifier.Verified> verified = new SignedBodyVerifier(mapper).verify(body);
     if (verified.isEmpty()) {
       throw new CliFailure(
           "the agent's answer (HTTP " + response.statusCode() + ") is not a signed JSON body");
     }
     return new Answer(
-        response.statusCode(),
-        response.body(),
-        Optional.of(verified.get().signer()),
-        verified.get().body());
+        response.statusCode(), body, Optional.of(verified.get().signer()), verified.get().body());
   }
 }

@@ -159,11 +159,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (url.getScheme() == null || !url.getScheme().matches("https?") || url.getHost() == null) {
       throw usage("--url must be http(s)://HOST[:PORT]");
     }
-    HttpClient http =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    HttpClient http = AgentClient.httpClient();
     return new AgentVerifier(verifier, http, mapper, new SecureRandom())
         .verify(
             url, new AgentVerifier.Options(pcrs, Duration.ofSeconds(maxAgeSeconds), allowDebug));

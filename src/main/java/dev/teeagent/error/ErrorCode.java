@@ -60,11 +60,8 @@ public enum ErrorCode {
   RPC_TIMEOUT(504, "rpc_timeout"),
   // 5xx
   INTERNAL_ERROR(500, "internal_error"),
-  UPSTREAM_FAILED(502, "upstream_failed"),
-  NOT_CONFIGURED(503, "not_configured"),
   CLOCK_SKEW(503, "clock_skew"),
   ATTESTATION_UNAVAILABLE(503, "attestation_unavailable"),
-  UPSTREAM_TIMEOUT(504, "upstream_timeout"),
   // LLM provider (prompt): one code per kind of failure, so clients can tell them apart
   LLM_NOT_CONFIGURED(503, "llm_not_configured"),
   LLM_MISCONFIGURED(503, "llm_misconfigured"),

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place where exceptions become client errors. Messages are composed here from what is safe
  * to show (field names, positions); text of library exceptions is never passed through, and
- * anything unexpected is a 500 whose message says nothing about internals.
+ * anything unexpected is a 500 whose message says nothing about internals. Jackson's exceptions are
+ * the client's fault only when they come from the request body ({@link MalformedBody}); any other
+ * one (an upstream's answer, the agent's own state) is unexpected.
  */
 final class ErrorMapper {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
@@ -36,7 +38,7 @@ final class ErrorMapper {
       case AgentException agent ->
           new ApiError(agent.code(), agent.clientMessage(), agent.details());
       case HttpResponseException http -> fromFramework(http);
-      case JsonProcessingException json -> fromJson(json);
+      case MalformedBody body -> fromJson(body.jackson());
       default -> internal(e);
     };
   }

@@ -1,5 +1,6 @@
 package dev.teeagent.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
@@ -8,7 +9,7 @@ import java.io.IOException;
 
 /**
  * Reads request bodies into request records with the strict mapper: duplicate keys, unknown fields
- * and trailing data are refused (mapped to 400s by {@link ErrorMapper}).
+ * and trailing data are refused (as {@link MalformedBody}, which {@link ErrorMapper} maps to 400s).
  */
 public final class JsonBodies {
   private final ObjectMapper mapper;
@@ -22,6 +23,10 @@ public final class JsonBodies {
     if (body.length == 0) {
       throw new AgentException(ErrorCode.MALFORMED_JSON, "a JSON request body is required");
     }
-    return mapper.readValue(body, type);
+    try {
+      return mapper.readValue(body, type);
+    } catch (JsonProcessingException e) {
+      throw new MalformedBody(e);
+    }
   }
 }

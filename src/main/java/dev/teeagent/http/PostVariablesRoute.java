@@ -33,7 +33,22 @@ public final class PostVariablesRoute implements ApiRoute {
       String auditHash,
       String stateHash,
       List<VariableView> variables,
-      List<String> deleted) {}
+      List<String> deleted) {
+    static BatchAccepted of(SignedCommandBatch request, AgentState.Applied applied) {
+      List<String> names =
+          request.commands().stream().map(VariableCommand::name).distinct().sorted().toList();
+      var after = applied.after().variables();
+      return new BatchAccepted(
+          request.nonce().value(),
+          request.commands().size(),
+          applied.after().operatorNonce(),
+          applied.entry().index(),
+          applied.entry().hash(),
+          applied.after().stateHash(),
+          names.stream().filter(after::containsKey).map(after::get).map(Variable::view).toList(),
+          names.stream().filter(name -> !after.containsKey(name)).toList());
+    }
+  }
 
   @Override
   public HandlerType method() {
@@ -48,19 +63,6 @@ public final class PostVariablesRoute implements ApiRoute {
   @Override
   public Reply handle(Context ctx) throws Exception {
     SignedCommandBatch request = bodies.parse(ctx, SignedCommandBatch.class);
-    AgentState.Applied applied = service.submit(request);
-    List<String> names =
-        request.commands().stream().map(VariableCommand::name).distinct().sorted().toList();
-    var after = applied.after().variables();
-    return Reply.ok(
-        new BatchAccepted(
-            request.nonce().value(),
-            request.commands().size(),
-            applied.after().operatorNonce(),
-            applied.entry().index(),
-            applied.entry().hash(),
-            applied.after().stateHash(),
-            names.stream().filter(after::containsKey).map(after::get).map(Variable::view).toList(),
-            names.stream().filter(name -> !after.containsKey(name)).toList()));
+    return Reply.ok(BatchAccepted.of(request, service.submit(request)));
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import java.math.BigInteger;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -47,10 +48,23 @@ public record Uint256(BigInteger value) {
         "an integer (decimal string, 0x-hex string or number) is expected");
   }
 
+  /**
+   * A canonical decimal string (no sign, no leading zeros) of at most 256 bits, or empty: the form
+   * amounts take in operator variables.
+   */
+  public static Optional<BigInteger> parseDecimal(String text) {
+    if (text == null || !DECIMAL.matcher(text).matches()) {
+      return Optional.empty();
+    }
+    BigInteger value = new BigInteger(text);
+    return value.compareTo(MAX) <= 0 ? Optional.of(value) : Optional.empty();
+  }
+
   /** Parses a decimal or 0x-hex string. */
   public static Uint256 parse(String text) {
-    if (text != null && DECIMAL.matcher(text).matches()) {
-      return new Uint256(new BigInteger(text));
+    Optional<BigInteger> decimal = parseDecimal(text);
+    if (decimal.isPresent()) {
+      return new Uint256(decimal.get());
     }
     if (text != null && HEX.matcher(text).matches()) {
       return new Uint256(new BigInteger(text.substring(2), 16));

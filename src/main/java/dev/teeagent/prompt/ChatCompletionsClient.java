@@ -2,10 +2,10 @@ package dev.teeagent.prompt;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.config.PromptSettings;
+import dev.teeagent.outbound.OutboundHttp;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
-import java.net.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
@@ -24,11 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * POSTs to {@code {llm_base_url}/chat/completions} with OkHttp. TLS is checked against the JDK's CA
- * certificates (the image's; there is no way to turn that off), redirects are never followed, proxy
- * settings are ignored, every call has a deadline, and transient failures (429, 502, 503, refused
- * connections) are retried a bounded number of times with backoff, honouring a short enough
- * Retry-After.
+ * POSTs to {@code {llm_base_url}/chat/completions} with OkHttp on the agent's outbound base ({@link
+ * OutboundHttp#client}: TLS checked against the JDK's CA certificates, the image's, with no way to
+ * turn that off; no redirects; no proxy; a deadline on every call), and transient failures (429,
+ * 502, 503, refused connections) are retried a bounded number of times with backoff, honouring a
+ * short enough Retry-After.
  */
 public final class ChatCompletionsClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChatCompletionsClient.class);
@@ -58,19 +58,13 @@ public final class ChatCompletionsClient implements AutoCloseable {
   public static ChatCompletionsClient create(
       PromptSettings settings, ObjectMapper mapper, String version, Clock clock) {
     OkHttpClient http =
-        new OkHttpClient.Builder()
-            .proxy(Proxy.NO_PROXY)
-            .followRedirects(false)
-            .followSslRedirects(false)
+        OutboundHttp.client(
+                settings.connectTimeout(), settings.readTimeout(), settings.callTimeout())
             // https for providers; cleartext only reaches loopback (PromptVariables checks).
             .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
             // Keep a connection per call in flight: OkHttp's default (5 idle) would reconnect
             // and redo TLS under load.
             .connectionPool(new ConnectionPool(settings.maxConcurrent(), 5, TimeUnit.MINUTES))
-            .connectTimeout(settings.connectTimeout())
-            .readTimeout(settings.readTimeout())
-            .writeTimeout(settings.readTimeout())
-            .callTimeout(settings.callTimeout())
             .build();
     return new ChatCompletionsClient(http, settings, mapper, "tee-agent/" + version, clock);
   }

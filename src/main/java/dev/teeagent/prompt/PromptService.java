@@ -14,9 +14,10 @@ import okio.BufferedSource;
 
 /**
  * Answers prompts through the operator's provider. In order: the provider variables (503 when
- * unusable), the model (request or {@code llm_model}), the per-minute limit (429), a free slot
- * among the calls in flight (503 {@code llm_busy}), then the call. The answer carries what was
- * asked and the hash of the exact bytes sent, so the signature binds question, answer and provider.
+ * unusable), the model (request or {@code llm_model}), a free slot among the calls in flight (503
+ * {@code llm_busy}), the per-minute limit (429), then the call; a refused prompt counts nowhere.
+ * The answer carries what was asked and the hash of the exact bytes sent, so the signature binds
+ * question, answer and provider.
  */
 public final class PromptService {
   static final long MAX_ANSWER_BYTES = 8L * 1024 * 1024;
@@ -93,12 +94,18 @@ public final class PromptService {
           ErrorCode.MISSING_FIELD, "model is required: the operator has set no llm_model");
     }
     ProviderRequest sent = ProviderRequest.build(request, model, mapper);
-    rateLimit.admit(vars.maxPerMinute());
+    // The slot first: a prompt refused as busy must not count against the minute's limit.
     if (!inFlight.tryAcquire()) {
       throw new AgentException(
           ErrorCode.LLM_BUSY,
           "too many prompts in flight; try again shortly",
           Map.of(AgentException.RETRY_AFTER_SECONDS, 1));
+    }
+    try {
+      rateLimit.admit(vars.maxPerMinute());
+    } catch (RuntimeException refused) {
+      inFlight.release();
+      throw refused;
     }
     return new Call(vars, model, sent);
   }

@@ -2,8 +2,8 @@ package dev.teeagent.prompt;
 
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
+import dev.teeagent.outbound.OutboundHttp;
 import dev.teeagent.variables.VariableSource;
-import dev.teeagent.variables.WellKnownValues;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -59,12 +59,12 @@ record PromptVariables(
   }
 
   /**
-   * The rule of {@code set} time ({@link WellKnownValues#isAllowedUrl}: https, plain http only to a
+   * The rule of {@code set} time ({@link OutboundHttp#isAllowedUrl}: https, plain http only to a
    * literal loopback address, no credentials), checked again at use; and no query or fragment,
    * since the path is appended.
    */
   static HttpUrl baseUrl(String text) {
-    HttpUrl url = WellKnownValues.isAllowedUrl(text) ? HttpUrl.parse(text) : null;
+    HttpUrl url = OutboundHttp.isAllowedUrl(text) ? HttpUrl.parse(text) : null;
     if (url == null) {
       throw misconfigured(BASE_URL, "must be an https URL (plain http only to a loopback address)");
     }

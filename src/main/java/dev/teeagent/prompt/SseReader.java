@@ -7,7 +7,8 @@ import okio.BufferedSource;
 /**
  * Reads the {@code data} of server-sent events from the provider's stream (WHATWG rules: lines end
  * with LF or CRLF, a blank line ends an event, several data lines join with LF, comments and other
- * fields are skipped). Lines are bounded so a provider cannot make the agent buffer without end.
+ * fields are skipped). Lines and the data of one event are bounded so a provider cannot make the
+ * agent buffer without end (an event beyond the 8 MiB a whole answer may take is never relayed).
  */
 final class SseReader {
   static final long MAX_LINE = 1024 * 1024;
@@ -45,6 +46,9 @@ final class SseReader {
         data = new StringBuilder(value);
       } else {
         data.append('\n').append(value);
+      }
+      if (data.length() > PromptService.MAX_ANSWER_BYTES) {
+        throw ProviderFailure.badAnswer("stream is larger than 8 MiB");
       }
     }
     return data == null ? null : data.toString();

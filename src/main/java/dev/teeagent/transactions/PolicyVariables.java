@@ -3,6 +3,7 @@ package dev.teeagent.transactions;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
+import dev.teeagent.json.Uint256;
 import dev.teeagent.variables.VariableSource;
 import java.math.BigInteger;
 import java.util.LinkedHashSet;
@@ -38,7 +39,6 @@ record PolicyVariables(
   static final String ALLOWED_CHAIN_IDS = "tx_allowed_chain_ids";
   static final String ALLOWED_RPC_URLS = "tx_allowed_rpc_urls";
 
-  private static final Pattern DECIMAL = Pattern.compile("0|[1-9][0-9]{0,77}");
   private static final Pattern CALL = Pattern.compile("(0x[0-9a-fA-F]{40}):(0x[0-9a-fA-F]{8})");
 
   static PolicyVariables read(VariableSource source) {
@@ -92,7 +92,7 @@ record PolicyVariables(
   }
 
   private static BigInteger decimal(String text) {
-    return DECIMAL.matcher(text).matches() ? new BigInteger(text) : null;
+    return Uint256.parseDecimal(text).orElse(null);
   }
 
   private static Address address(String text) {

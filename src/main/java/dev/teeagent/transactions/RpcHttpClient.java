@@ -1,7 +1,7 @@
 package dev.teeagent.transactions;
 
+import dev.teeagent.outbound.OutboundHttp;
 import java.io.IOException;
-import java.net.Proxy;
 import java.time.Duration;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
@@ -14,24 +14,17 @@ import okio.Okio;
 import okio.Source;
 
 /**
- * The one HTTP client for JSON-RPC calls, configured against a hostile RPC or host: no proxy (proxy
- * environment variables are ignored), no redirects (a 3xx is an error, never followed), TLS
- * verified with the runtime's CA bundle (OkHttp's default; nothing here relaxes it), no silent
- * retries of a POST, a deadline on every call, and a cap on the size of any answer.
+ * The one HTTP client for JSON-RPC calls, configured against a hostile RPC or host: the agent's
+ * outbound base ({@link OutboundHttp#client}: no proxy, no redirects — a 3xx is an error — TLS
+ * verified, a deadline on every call), no silent retries of a POST, and a cap on the size of any
+ * answer.
  */
 final class RpcHttpClient {
   private RpcHttpClient() {}
 
   static OkHttpClient create(Duration callTimeout, long maxResponseBytes) {
-    return new OkHttpClient.Builder()
-        .proxy(Proxy.NO_PROXY)
-        .followRedirects(false)
-        .followSslRedirects(false)
+    return OutboundHttp.client(callTimeout, callTimeout, callTimeout)
         .retryOnConnectionFailure(false)
-        .connectTimeout(callTimeout)
-        .readTimeout(callTimeout)
-        .writeTimeout(callTimeout)
-        .callTimeout(callTimeout)
         .addInterceptor(new BoundedAnswers(maxResponseBytes))
         .build();
   }

@@ -2,12 +2,12 @@ package dev.teeagent.transactions;
 
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
-import dev.teeagent.variables.WellKnownValues;
+import dev.teeagent.outbound.OutboundHttp;
 
 /**
  * The {@code rpc_url} of a request: https, or plain http only to a literal loopback address (local
  * chains and tests), by the same rule as {@code tx_allowed_rpc_urls} ({@link
- * WellKnownValues#isAllowedUrl}): a host name is never accepted for plain http, because the parent
+ * OutboundHttp#isAllowedUrl}): a host name is never accepted for plain http, because the parent
  * instance answers the enclave's DNS. {@link #text()} is kept exactly as sent, since {@code
  * tx_allowed_rpc_urls} matches it exactly.
  */
@@ -24,7 +24,7 @@ public record RpcUrl(String text) {
     if (text == null || text.isEmpty() || text.length() > MAX_LENGTH) {
       throw invalid("rpc_url must be a URL of at most 2048 characters");
     }
-    if (!WellKnownValues.isAllowedUrl(text)) {
+    if (!OutboundHttp.isAllowedUrl(text)) {
       throw invalid(
           "rpc_url must be an https URL with a host, no user info and no fragment; plain http is"
               + " accepted only to a literal loopback address (127.0.0.1, [::1])");

@@ -13,10 +13,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Signs a client's transaction: policy admission (no RPC call for a refused request), the RPC's
  * chain id, fees and gas, the policy's fee and budget limits, then — under the authorization's
- * nonce — the budget, the agent's nonce, the signature and the audit entry, and finally the
- * broadcast. A refusal or an RPC failure before signing changes nothing; once signed, the
- * transaction is in the (public) audit log, so its budget stays spent even if the broadcast fails,
- * and only its nonce may be reused (see {@link NonceTracker}).
+ * nonce — the whole policy once more as it is now (the RPC calls take seconds, during which the
+ * operator may have tightened it), the budget, the agent's nonce, the signature and the audit
+ * entry, and finally the broadcast. A refusal or an RPC failure before signing changes nothing;
+ * once signed, the transaction is in the (public) audit log, so its budget stays spent even if the
+ * broadcast fails, and only its nonce may be reused (see {@link NonceTracker}).
  */
 public final class TransactionSigner {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionSigner.class);
@@ -128,7 +129,10 @@ public final class TransactionSigner {
   }
 
   private Signed signAndRecord(
-      TransactionPolicy.Admission admission, UnsignedTransaction unsigned, long chainId) {
+      TransactionPolicy.Admission admitted, UnsignedTransaction unsigned, long chainId) {
+    // Decided again on the policy of this moment: one admitted before the RPC calls may be stale.
+    TransactionPolicy.Admission admission = policy.admit(admitted.request());
+    policy.check(admission, unsigned);
     NonceTracker.Lease lease = nonces.reserve(chainId);
     try {
       SignedTransaction tx = unsigned.withNonce(lease.nonce()).sign(key);

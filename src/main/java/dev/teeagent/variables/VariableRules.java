@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code set}: create or change; a new variable takes the given flags. On an existing one
  *       {@code immutable} may stay or go false→true, {@code hidden} may stay or go true→false (a
- *       public value never becomes secret). A hidden value must arrive encrypted.
+ *       public value never becomes secret). A hidden value must arrive encrypted. A well-known
+ *       variable whose value the agent publishes ({@link WellKnownValues#isPublished}) is never
+ *       hidden: that would only pretend to keep it secret.
  *   <li>{@code reveal}: hidden → public. {@code freeze}: mutable → immutable. {@code delete}:
  *       mutable only. These carry a name only (empty value, flags false).
  *   <li>Immutable means nothing about the variable changes again: value, hidden, existence. Every
@@ -90,6 +92,13 @@ public final class VariableRules {
     if (existing != null && !existing.hidden() && command.hidden()) {
       throw new AgentException(
           ErrorCode.CANNOT_HIDE_PUBLIC, where + ": a public variable never becomes hidden");
+    }
+    if (command.hidden() && WellKnownValues.isPublished(command.name())) {
+      throw new AgentException(
+          ErrorCode.CANNOT_HIDE_PUBLIC,
+          where
+              + ": the agent publishes this variable's value (in its answers, or as policy a"
+              + " verifier reads), so it cannot be hidden");
     }
     String value = command.value();
     String valueHash = null;

@@ -3,11 +3,9 @@ package dev.teeagent.variables;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
-import java.math.BigInteger;
-import java.net.URI;
-import java.net.URISyntaxException;
+import dev.teeagent.json.Uint256;
+import dev.teeagent.outbound.OutboundHttp;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -15,14 +13,11 @@ import java.util.regex.Pattern;
 /**
  * Formats of the well-known variables (DESIGN §5), checked at {@code set} time so a policy that
  * cannot be read never gets stored (or frozen). Lists are comma-separated with no empty entries and
- * no spaces; amounts are decimal; URLs are https, or http to a literal loopback address only (for
- * local chains and tests). Other variables may hold any text.
+ * no spaces; amounts are decimal; URLs follow {@link OutboundHttp#isAllowedUrl} (https, or http to
+ * a literal loopback address only, for local chains and tests). Other variables may hold any text.
  */
 public final class WellKnownValues {
-  private static final Pattern DECIMAL = Pattern.compile("0|[1-9][0-9]{0,77}");
   private static final Pattern CALL = Pattern.compile("0x[0-9a-fA-F]{40}:0x[0-9a-fA-F]{8}");
-  private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.[0-9]{1,3}){3}");
-  private static final BigInteger MAX_UINT256 = BigInteger.TWO.pow(256).subtract(BigInteger.ONE);
 
   private record Format(boolean list, String description, Predicate<String> valid) {}
 
@@ -30,7 +25,7 @@ public final class WellKnownValues {
       Map.ofEntries(
           Map.entry(
               "llm_base_url",
-              one("an https URL (http only to 127.0.0.1 or [::1])", WellKnownValues::isAllowedUrl)),
+              one("an https URL (http only to 127.0.0.1 or [::1])", OutboundHttp::isAllowedUrl)),
           Map.entry(
               "prompt_max_per_minute",
               one("an integer from 1 to 1000000", WellKnownValues::isRate)),
@@ -51,7 +46,7 @@ public final class WellKnownValues {
               list("decimal chain ids", v -> isUint256(v) && !v.equals("0"))),
           Map.entry(
               "tx_allowed_rpc_urls",
-              list("https URLs (http only to 127.0.0.1 or [::1])", WellKnownValues::isAllowedUrl)));
+              list("https URLs (http only to 127.0.0.1 or [::1])", OutboundHttp::isAllowedUrl)));
 
   private WellKnownValues() {}
 
@@ -61,6 +56,16 @@ public final class WellKnownValues {
 
   private static Format list(String description, Predicate<String> valid) {
     return new Format(true, description, valid);
+  }
+
+  /**
+   * True for the variables whose values the agent itself publishes, so that hiding one would only
+   * pretend to keep it secret: every formatted variable above (the limits are quoted in refusals,
+   * the lists and limits are the policy a verifier reads, {@code llm_base_url} is the {@code
+   * provider} of every prompt answer) and {@code llm_model} (the {@code model} of every answer).
+   */
+  static boolean isPublished(String name) {
+    return FORMATS.containsKey(name) || name.equals("llm_model");
   }
 
   /** The comma-separated list variables (policy lists). */
@@ -103,45 +108,8 @@ public final class WellKnownValues {
     }
   }
 
-  /**
-   * https with a host, or http to a literal loopback address; no user info, no fragment. Shared
-   * with the capabilities that call these URLs, so that the same rule holds at use time.
-   */
-  public static boolean isAllowedUrl(String text) {
-    URI uri;
-    try {
-      uri = new URI(text);
-    } catch (URISyntaxException e) {
-      return false;
-    }
-    if (!uri.isAbsolute()
-        || uri.getHost() == null
-        || uri.getRawUserInfo() != null
-        || uri.getRawFragment() != null) {
-      return false;
-    }
-    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-    return scheme.equals("https") || (scheme.equals("http") && isLiteralLoopback(uri.getHost()));
-  }
-
-  /** 127.x.y.z or [::1] written as literals: a name would be resolved by the host's DNS. */
-  private static boolean isLiteralLoopback(String host) {
-    if (host.equals("[::1]")) {
-      return true;
-    }
-    if (!LOOPBACK_V4.matcher(host).matches()) {
-      return false;
-    }
-    for (String octet : host.split("\\.")) {
-      if (Integer.parseInt(octet) > 255) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private static boolean isUint256(String text) {
-    return DECIMAL.matcher(text).matches() && new BigInteger(text).compareTo(MAX_UINT256) <= 0;
+    return Uint256.parseDecimal(text).isPresent();
   }
 
   private static boolean isRate(String text) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.NodeScript;
 import dev.teeagent.testing.TestAgent;
 import java.nio.file.Files;
@@ -51,17 +52,11 @@ class OperatorCliIT {
   }
 
   private static Run operator(Map<String, String> env, String... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("teeagent.jar", "target/tee-agent.jar"),
-                "operator"));
+    List<String> command = new ArrayList<>(List.of("operator"));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().remove(OperatorOptions.KEY_ENV);
-    builder.environment().putAll(env);
+    // stdout (the signed answer) and stderr (the report) are checked apart.
+    ProcessBuilder builder =
+        AgentJar.command(env, command.toArray(String[]::new)).redirectErrorStream(false);
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
     Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();

@@ -171,6 +171,18 @@ class AgentHttpServerIT {
   }
 
   @Test
+  void jsonThatFailsToParseOutsideTheRequestBodyIsA500NotTheClientsMalformedJson()
+      throws Exception {
+    var response = send(HttpRequest.newBuilder(URI.create(base + "/upstream-garbage")).GET());
+    assertThat(response.statusCode()).isEqualTo(500);
+    JsonNode json = verified(response);
+    assertThat(json.at("/error/code").asText()).isEqualTo("internal_error");
+    assertThat(new String(response.body(), StandardCharsets.UTF_8))
+        .doesNotContain(TestRoutes.SECRET_IN_EXCEPTION)
+        .doesNotContain("Unrecognized token");
+  }
+
+  @Test
   void refusesClientNoncesThatAreTooLongOrNotPrintable() throws Exception {
     var tooLong =
         send(

@@ -2,10 +2,7 @@ package dev.teeagent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.teeagent.testing.LogCapture;
 import dev.teeagent.testing.TestAgent;
 import java.math.BigInteger;
 import java.security.SecureRandom;
@@ -15,7 +12,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** The private key appears in no log line at any level, across boot, requests, errors and stop. */
 class LogSecrecyIT {
@@ -45,40 +41,25 @@ class LogSecrecyIT {
   void privateKeyNeverAppearsInLogsAtAnyLevel() {
     byte[] key =
         HexFormat.of().parseHex("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    Level previous = root.getLevel();
-    ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    appender.start();
-    root.addAppender(appender);
-    root.setLevel(Level.TRACE);
-    List<Logger> ours =
-        List.of(
-            (Logger) LoggerFactory.getLogger("dev.teeagent"),
-            (Logger) LoggerFactory.getLogger("teeagent"));
-    ours.forEach(logger -> logger.setLevel(Level.TRACE));
-    try (TestAgent agent = TestAgent.start(Clock.systemUTC(), new KnownKeyRandom(key))) {
-      assertThat(agent.address()).isEqualTo("0x2c7536E3605D9C16a7a3D7b1898e529396a65c23");
-      agent.get("/api/v1/config", Map.of("X-Client-Nonce", "n"));
-      agent.get("/api/v1/nothing-here");
-      agent.post("/api/v1/config", "{\"a\":1}");
-      agent.get("/api/v1/config", Map.of("X-Client-Nonce", "x".repeat(80)));
-    } finally {
-      root.detachAppender(appender);
-      root.setLevel(previous);
-      ours.forEach(logger -> logger.setLevel(null));
+    List<String> lines;
+    try (LogCapture logs = LogCapture.start()) {
+      try (TestAgent agent = TestAgent.start(Clock.systemUTC(), new KnownKeyRandom(key))) {
+        assertThat(agent.address()).isEqualTo("0x2c7536E3605D9C16a7a3D7b1898e529396a65c23");
+        agent.get("/api/v1/config", Map.of("X-Client-Nonce", "n"));
+        agent.get("/api/v1/nothing-here");
+        agent.post("/api/v1/config", "{\"a\":1}");
+        agent.get("/api/v1/config", Map.of("X-Client-Nonce", "x".repeat(80)));
+      }
+      lines = logs.lines(); // the stop included
     }
-    assertThat(appender.list).isNotEmpty();
+    assertThat(lines).isNotEmpty();
     List<String> forbidden =
         List.of(
             HexFormat.of().formatHex(key),
             HexFormat.of().withUpperCase().formatHex(key),
             new BigInteger(1, key).toString(),
             Base64.getEncoder().encodeToString(key));
-    for (ILoggingEvent event : appender.list) {
-      String line = event.getFormattedMessage() + " " + event.getMDCPropertyMap();
-      if (event.getThrowableProxy() != null) {
-        line += " " + event.getThrowableProxy().getMessage();
-      }
+    for (String line : lines) {
       for (String secret : forbidden) {
         assertThat(line).doesNotContain(secret);
       }

@@ -72,6 +72,14 @@ final class TestRoutes {
             }),
         route(
             HandlerType.GET,
+            "/upstream-garbage",
+            ctx -> {
+              // A service that lets the parse error of an upstream's answer escape.
+              MAPPER.readTree("{\"from\": \"upstream\", " + SECRET_IN_EXCEPTION);
+              return Reply.ok(MAPPER.createObjectNode());
+            }),
+        route(
+            HandlerType.GET,
             "/slow",
             ctx -> {
               Thread.sleep(1500);

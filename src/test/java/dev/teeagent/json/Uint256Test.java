@@ -52,4 +52,31 @@ class Uint256Test {
     assertThat(mapper.writeValueAsString(new Holder(Uint256.parse(value))))
         .isEqualTo("{\"n\":\"" + value + "\"}");
   }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "0",
+        "42",
+        "115792089237316195423570985008687907853269984665640564039457584007913129639935"
+      })
+  void parseDecimalReadsCanonicalDecimalsUpTo256Bits(String text) {
+    assertThat(Uint256.parseDecimal(text)).contains(new BigInteger(text));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "01",
+        "-1",
+        "+1",
+        "0x2a",
+        " 1",
+        "1e3",
+        "115792089237316195423570985008687907853269984665640564039457584007913129639936"
+      })
+  void parseDecimalRefusesEveryOtherText(String text) {
+    assertThat(Uint256.parseDecimal(text)).isEmpty();
+  }
 }

@@ -8,6 +8,7 @@ import dev.teeagent.testing.InFlightCalls;
 import dev.teeagent.testing.PromptBody;
 import dev.teeagent.testing.TestAgent;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -39,26 +40,22 @@ class PromptLimitsIT {
     }
   }
 
+  /** Two prompts in flight at most, no retries. */
+  private static final PromptSettings TWO_AT_A_TIME =
+      new PromptSettings(
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(10),
+          2,
+          0,
+          Duration.ofSeconds(1));
+
   @Test
   void beyondTheConcurrencyBoundASlowProviderGets503LlmBusyInsteadOfMoreThreads() {
-    PromptSettings twoAtATime =
-        new PromptSettings(
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(10),
-            2,
-            0,
-            Duration.ofSeconds(1));
     try (FakeLlmProvider provider = FakeLlmProvider.start();
-        TestAgent agent = TestAgent.start(twoAtATime)) {
+        TestAgent agent = TestAgent.start(TWO_AT_A_TIME)) {
       provider.configure(agent);
-      provider.answers(
-          FakeLlmProvider.json(FakeLlmProvider.fixture("openai-text.json")).withFixedDelay(1_500));
-      CompletableFuture<TestAgent.Reply> first =
-          CompletableFuture.supplyAsync(() -> agent.prompt(PromptBody.ask("one")));
-      CompletableFuture<TestAgent.Reply> second =
-          CompletableFuture.supplyAsync(() -> agent.prompt(PromptBody.ask("two")));
-      awaitRequests(provider, 2);
+      List<CompletableFuture<TestAgent.Reply>> slow = fillBothSlots(provider, agent);
 
       TestAgent.Reply busy = agent.prompt(PromptBody.ask("three"));
       assertThat(busy.status()).isEqualTo(503);
@@ -66,12 +63,44 @@ class PromptLimitsIT {
       assertThat(busy.header("Retry-After")).isEqualTo("1");
       assertThat(busy.verifiedSigner().checksummed()).isEqualTo(agent.address());
 
-      assertThat(first.join().status()).isEqualTo(200);
-      assertThat(second.join().status()).isEqualTo(200);
+      assertThat(slow).allSatisfy(reply -> assertThat(reply.join().status()).isEqualTo(200));
       InFlightCalls.awaitNone(5_000);
       assertThat(agent.prompt(PromptBody.ask("after")).status()).isEqualTo(200);
       assertThat(provider.requests()).hasSize(3);
     }
+  }
+
+  @Test
+  void aPromptRefusedAsBusyDoesNotUseUpThePerMinuteLimit() {
+    try (FakeLlmProvider provider = FakeLlmProvider.start();
+        TestAgent agent = TestAgent.start(TWO_AT_A_TIME)) {
+      provider.configure(agent);
+      agent.operator().set("prompt_max_per_minute", "3").apply();
+      List<CompletableFuture<TestAgent.Reply>> slow = fillBothSlots(provider, agent);
+      for (int i = 0; i < 3; i++) {
+        assertThat(agent.prompt(PromptBody.ask("busy " + i)).errorCode()).isEqualTo("llm_busy");
+      }
+      assertThat(slow).allSatisfy(reply -> assertThat(reply.join().status()).isEqualTo(200));
+      InFlightCalls.awaitNone(5_000);
+
+      // Two prompts were admitted in this minute, so the third still is; the fourth is not.
+      assertThat(agent.prompt(PromptBody.ask("third")).status()).isEqualTo(200);
+      assertThat(agent.prompt(PromptBody.ask("fourth")).errorCode()).isEqualTo("rate_limited");
+      assertThat(provider.requests()).hasSize(3);
+    }
+  }
+
+  /** Two prompts the provider answers after 1.5 s, both in flight when this returns. */
+  private static List<CompletableFuture<TestAgent.Reply>> fillBothSlots(
+      FakeLlmProvider provider, TestAgent agent) {
+    provider.answers(
+        FakeLlmProvider.json(FakeLlmProvider.fixture("openai-text.json")).withFixedDelay(1_500));
+    List<CompletableFuture<TestAgent.Reply>> slow =
+        List.of(
+            CompletableFuture.supplyAsync(() -> agent.prompt(PromptBody.ask("one"))),
+            CompletableFuture.supplyAsync(() -> agent.prompt(PromptBody.ask("two"))));
+    awaitRequests(provider, 2);
+    return slow;
   }
 
   private static void awaitRequests(FakeLlmProvider provider, int count) {

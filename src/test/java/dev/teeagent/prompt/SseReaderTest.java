@@ -2,7 +2,10 @@ package dev.teeagent.prompt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.teeagent.error.AgentException;
+import dev.teeagent.error.ErrorCode;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,5 +44,17 @@ class SseReaderTest {
   void aStreamCutMidLineIsAnError() {
     assertThatThrownBy(() -> read("data: {\"a\":1}\n\ndata: {\"cho"))
         .isInstanceOf(EOFException.class);
+  }
+
+  @Test
+  void anEventWhoseDataLinesNeverEndIsRefusedBeforeItOutgrowsAWholeAnswer() {
+    String line = "data: " + "x".repeat((int) SseReader.MAX_LINE - 100) + "\n";
+    String stream = line.repeat((int) (PromptService.MAX_ANSWER_BYTES / SseReader.MAX_LINE) + 1);
+
+    AgentException refused = catchThrowableOfType(AgentException.class, () -> read(stream));
+
+    assertThat(refused).isNotNull();
+    assertThat(refused.code()).isEqualTo(ErrorCode.LLM_BAD_RESPONSE);
+    assertThat(refused.clientMessage()).contains("larger than 8 MiB");
   }
 }

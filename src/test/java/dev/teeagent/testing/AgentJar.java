@@ -15,8 +15,8 @@ public final class AgentJar {
 
   /**
    * {@code java -jar tee-agent.jar args} with stderr merged into stdout, this JVM's java, and
-   * {@code env} as the only agent settings from the environment (TEE_NAME and OPERATOR_ADDRESS of
-   * the test's own environment are removed).
+   * {@code env} as the only agent settings from the environment (TEE_NAME, OPERATOR_ADDRESS and
+   * TEE_OPERATOR_KEY of the test's own environment are removed).
    */
   public static ProcessBuilder command(Map<String, String> env, String... args) {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -25,6 +25,7 @@ public final class AgentJar {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().remove("TEE_NAME");
     builder.environment().remove("OPERATOR_ADDRESS");
+    builder.environment().remove("TEE_OPERATOR_KEY");
     builder.environment().putAll(env);
     return builder;
   }

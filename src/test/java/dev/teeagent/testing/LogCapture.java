@@ -13,9 +13,10 @@ import java.util.logging.SimpleFormatter;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures every log line of this JVM while open — Logback at TRACE (the agent, Jetty) and
- * java.util.logging at ALL (OkHttp logs there) — with exception messages and causes, so a test can
- * check that a secret appears in none of them.
+ * Captures every log line of this JVM while open — Logback (the agent, Jetty) and java.util.logging
+ * (OkHttp logs there) — with exception messages and causes, so a test can check that a secret
+ * appears in none of them. {@link #start()} turns everything up to TRACE/ALL; {@link
+ * #agentAtTrace()} only the agent's own loggers.
  */
 public final class LogCapture implements AutoCloseable {
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -49,17 +50,29 @@ public final class LogCapture implements AutoCloseable {
         public void close() {}
       };
 
-  private LogCapture() {
+  private LogCapture(boolean everything) {
     logback.start();
     root.addAppender(logback);
-    root.setLevel(Level.TRACE);
+    if (everything) {
+      root.setLevel(Level.TRACE);
+      julRoot.setLevel(java.util.logging.Level.ALL);
+    }
     ours.forEach(logger -> logger.setLevel(Level.TRACE));
     julRoot.addHandler(julHandler);
-    julRoot.setLevel(java.util.logging.Level.ALL);
   }
 
+  /** Every logger of the JVM at TRACE (Logback) and ALL (java.util.logging). */
   public static LogCapture start() {
-    return new LogCapture();
+    return new LogCapture(true);
+  }
+
+  /**
+   * The agent's own loggers at TRACE, third-party libraries at their shipped levels: for tests
+   * whose requests carry secrets on purpose, since Jetty at TRACE dumps raw network buffers, a
+   * level the agent never enables.
+   */
+  public static LogCapture agentAtTrace() {
+    return new LogCapture(false);
   }
 
   /** Every line so far: logger, formatted message, MDC and the messages of any exception chain. */

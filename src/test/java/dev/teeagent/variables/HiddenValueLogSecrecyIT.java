@@ -2,17 +2,13 @@ package dev.teeagent.variables;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.teeagent.testing.LogCapture;
 import dev.teeagent.testing.OperatorCommands;
 import dev.teeagent.testing.TestAgent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Hidden values appear in no log line at any level (neither plaintext nor ciphertext), across
@@ -24,66 +20,52 @@ class HiddenValueLogSecrecyIT {
 
   @Test
   void neitherThePlaintextNorTheCiphertextOfAHiddenValueIsEverLogged() {
-    // The agent's own loggers at TRACE; third-party libraries at the shipped level (WARN), since
-    // Jetty at TRACE dumps raw network buffers, which the agent never enables.
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    appender.start();
-    root.addAppender(appender);
-    List<Logger> ours =
-        List.of(
-            (Logger) LoggerFactory.getLogger("dev.teeagent"),
-            (Logger) LoggerFactory.getLogger("teeagent"));
-    ours.forEach(logger -> logger.setLevel(Level.TRACE));
     List<String> forbidden = new ArrayList<>(List.of(SECRET, OTHER_SECRET));
     List<String> answers = new ArrayList<>();
-    try (TestAgent agent = TestAgent.start()) {
-      OperatorCommands first = agent.operator();
-      String ciphertext = first.seal("llm_api_key", SECRET);
-      forbidden.add(ciphertext.substring(2));
-      forbidden.add(ciphertext.substring(2).toUpperCase(java.util.Locale.ROOT));
-      answers.add(
-          first
-              .command(VariableCommand.set("llm_api_key", ciphertext, true, false))
-              .send(Map.of("X-Client-Nonce", "a"))
-              .text());
-      // Refused batches carrying secrets: a replay, a plaintext hidden value, a wrong target.
-      answers.add(
-          agent
-              .operator()
-              .nonce(java.math.BigInteger.ZERO)
-              .setHidden("x", OTHER_SECRET)
-              .send()
-              .text());
-      answers.add(
-          agent
-              .operator()
-              .command(VariableCommand.set("plain_hidden", OTHER_SECRET, true, false))
-              .send()
-              .text());
-      OperatorCommands moved = agent.operator();
-      String wrongName = moved.seal("not_this_one", OTHER_SECRET);
-      forbidden.add(wrongName.substring(2));
-      answers.add(
-          moved.command(VariableCommand.set("this_one", wrongName, true, false)).send().text());
-      answers.add(agent.post("/api/v1/variables", "{\"commands\":[" + OTHER_SECRET).text());
-      answers.add(agent.get("/api/v1/variables").text());
-      answers.add(agent.get("/api/v1/variables/llm_api_key").text());
-      answers.add(agent.get("/api/v1/audit").text());
-      answers.add(agent.get("/api/v1/config").text());
-    } finally {
-      root.detachAppender(appender);
-      ours.forEach(logger -> logger.setLevel(null));
+    List<String> lines;
+    // The agent's own loggers at TRACE; third-party libraries at the shipped level.
+    try (LogCapture logs = LogCapture.agentAtTrace()) {
+      try (TestAgent agent = TestAgent.start()) {
+        OperatorCommands first = agent.operator();
+        String ciphertext = first.seal("llm_api_key", SECRET);
+        forbidden.add(ciphertext.substring(2));
+        forbidden.add(ciphertext.substring(2).toUpperCase(java.util.Locale.ROOT));
+        answers.add(
+            first
+                .command(VariableCommand.set("llm_api_key", ciphertext, true, false))
+                .send(Map.of("X-Client-Nonce", "a"))
+                .text());
+        // Refused batches carrying secrets: a replay, a plaintext hidden value, a wrong target.
+        answers.add(
+            agent
+                .operator()
+                .nonce(java.math.BigInteger.ZERO)
+                .setHidden("x", OTHER_SECRET)
+                .send()
+                .text());
+        answers.add(
+            agent
+                .operator()
+                .command(VariableCommand.set("plain_hidden", OTHER_SECRET, true, false))
+                .send()
+                .text());
+        OperatorCommands moved = agent.operator();
+        String wrongName = moved.seal("not_this_one", OTHER_SECRET);
+        forbidden.add(wrongName.substring(2));
+        answers.add(
+            moved.command(VariableCommand.set("this_one", wrongName, true, false)).send().text());
+        answers.add(agent.post("/api/v1/variables", "{\"commands\":[" + OTHER_SECRET).text());
+        answers.add(agent.get("/api/v1/variables").text());
+        answers.add(agent.get("/api/v1/variables/llm_api_key").text());
+        answers.add(agent.get("/api/v1/audit").text());
+        answers.add(agent.get("/api/v1/config").text());
+      }
+      lines = logs.lines();
     }
 
-    assertThat(appender.list).isNotEmpty();
-    assertThat(appender.list)
-        .anyMatch(event -> event.getFormattedMessage().contains("operator batch 0 accepted"));
-    for (ILoggingEvent event : appender.list) {
-      String line = event.getFormattedMessage() + " " + event.getMDCPropertyMap();
-      if (event.getThrowableProxy() != null) {
-        line += " " + event.getThrowableProxy().getMessage();
-      }
+    assertThat(lines).isNotEmpty();
+    assertThat(lines).anyMatch(line -> line.contains("operator batch 0 accepted"));
+    for (String line : lines) {
       for (String secret : forbidden) {
         assertThat(line).doesNotContain(secret);
       }

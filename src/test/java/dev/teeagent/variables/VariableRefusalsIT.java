@@ -230,6 +230,21 @@ class VariableRefusalsIT {
               return a.operator().setHidden("pub_hide", "w").body();
             }),
         new Refusal(
+            "a policy limit set hidden (refusals quote it)",
+            409,
+            "cannot_hide_public",
+            a -> a.operator().setHidden("tx_max_value_wei", "1000").body()),
+        new Refusal(
+            "llm_base_url set hidden (every prompt answer names its provider)",
+            409,
+            "cannot_hide_public",
+            a -> a.operator().setHidden("llm_base_url", "https://llm.example/v1").body()),
+        new Refusal(
+            "llm_model set hidden (every prompt answer names its model)",
+            409,
+            "cannot_hide_public",
+            a -> a.operator().setHidden("llm_model", "openai/gpt-4o-mini").body()),
+        new Refusal(
             "a reveal of a public variable",
             409,
             "not_hidden",
