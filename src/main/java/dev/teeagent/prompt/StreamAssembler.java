@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -24,6 +25,13 @@ final class StreamAssembler {
   private final ObjectMapper mapper;
   private final ObjectNode top;
   private final Map<Integer, Choice> choices = new TreeMap<>();
+
+  /**
+   * Text being appended, per node and member. A stream may bring many thousands of deltas, so the
+   * text grows in builders and is written into the nodes once, by {@link #completion()}: linear,
+   * not quadratic, in the length of the answer.
+   */
+  private final Map<ObjectNode, Map<String, StringBuilder>> appended = new IdentityHashMap<>();
 
   private record Choice(
       ObjectNode node, ObjectNode message, NavigableMap<Integer, ObjectNode> toolCalls) {}
@@ -65,6 +73,8 @@ final class StreamAssembler {
   }
 
   ObjectNode completion() {
+    appended.forEach(
+        (node, members) -> members.forEach((name, text) -> node.put(name, text.toString())));
     ObjectNode completion = top.deepCopy();
     completion.put("object", "chat.completion");
     ArrayNode list = completion.putArray("choices");
@@ -127,8 +137,7 @@ final class StreamAssembler {
       setIfPresent(function, "name", part.get("name"));
     }
     if (part.path("arguments").isTextual()) {
-      function.put(
-          "arguments", function.path("arguments").asText() + part.path("arguments").textValue());
+      append(function, "arguments", part.path("arguments").textValue());
     }
   }
 
@@ -138,8 +147,15 @@ final class StreamAssembler {
     }
   }
 
+  private void append(ObjectNode target, String name, String text) {
+    appended
+        .computeIfAbsent(target, node -> new HashMap<>())
+        .computeIfAbsent(name, member -> new StringBuilder(target.path(member).asText("")))
+        .append(text);
+  }
+
   /** Text appends (in deltas), arrays append, objects merge, other values replace; null never. */
-  private static void merge(ObjectNode target, String name, JsonNode value, boolean inDelta) {
+  private void merge(ObjectNode target, String name, JsonNode value, boolean inDelta) {
     JsonNode current = target.get(name);
     if (value.isNull()) {
       if (current == null) {
@@ -149,7 +165,7 @@ final class StreamAssembler {
     }
     if (inDelta && value.isTextual() && current != null && current.isTextual()) {
       if (!SET_ONCE.contains(name)) {
-        target.set(name, TextNode.valueOf(current.textValue() + value.textValue()));
+        append(target, name, value.textValue());
       }
     } else if (value.isArray() && current != null && current.isArray()) {
       ((ArrayNode) current).addAll((ArrayNode) value);
@@ -157,6 +173,11 @@ final class StreamAssembler {
       value.properties().forEach(e -> merge((ObjectNode) current, e.getKey(), e.getValue(), false));
     } else {
       target.set(name, value.deepCopy());
+      // A replaced member drops whatever text was being appended to it.
+      Map<String, StringBuilder> texts = appended.get(target);
+      if (texts != null) {
+        texts.remove(name);
+      }
     }
   }
 }

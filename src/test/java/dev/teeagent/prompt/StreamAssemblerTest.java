@@ -98,4 +98,38 @@ class StreamAssemblerTest {
     assertThat(completion.at("/choices/0/message/content").isNull()).isTrue();
     assertThat(completion.at("/choices/0/logprobs/content")).hasSize(2);
   }
+
+  @Test
+  void assemblesAVeryLongStreamOfTinyDeltasExactly() throws Exception {
+    StreamAssembler assembler = new StreamAssembler(MAPPER);
+    StringBuilder expectedText = new StringBuilder();
+    StringBuilder expectedArguments = new StringBuilder();
+    for (int i = 0; i < 50_000; i++) {
+      String piece = Integer.toString(i, 36);
+      expectedText.append(piece);
+      expectedArguments.append(piece);
+      assembler.add(
+          MAPPER.readTree(
+              "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+                  + piece
+                  + "\",\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\""
+                  + piece
+                  + "\"}}]}}]}"));
+    }
+    JsonNode completion = assembler.completion();
+    assertThat(completion.at("/choices/0/message/content").asText())
+        .isEqualTo(expectedText.toString());
+    assertThat(completion.at("/choices/0/message/tool_calls/0/function/arguments").asText())
+        .isEqualTo(expectedArguments.toString());
+  }
+
+  @Test
+  void aMemberReplacedByAnotherTypeForgetsItsAppendedText() throws Exception {
+    StreamAssembler assembler =
+        assemble(
+            "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"b\"}}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"content\":[1]}}]}");
+    assertThat(assembler.completion().at("/choices/0/message/content").toString()).isEqualTo("[1]");
+  }
 }
