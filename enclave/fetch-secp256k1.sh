@@ -4,7 +4,7 @@
 # SHA-256 (the value in bookworm's signed Packages index), unpacked, and only the shared library
 # kept, under the name the agent looks up (crypto/NativeSecp256k1: libsecp256k1.so.1).
 # The final image is distroless cc-debian12, the same Debian 12 and glibc the package is built for.
-# Used by the Dockerfile, and by NativeSignerPackageIT, which runs the agent with what it writes.
+# Used by the Dockerfile, and by RuntimeSignerIT, which runs the agent with what it writes.
 #
 # Usage: fetch-secp256k1.sh OUTPUT_DIR      writes OUTPUT_DIR/libsecp256k1.so.1
 #

@@ -61,6 +61,16 @@ final class RuntimeAgent implements AutoCloseable {
    */
   static RuntimeAgent start(Path runtime, String teeName, String operator, Map<String, String> env)
       throws IOException {
+    return start(List.of(), runtime, teeName, operator, env);
+  }
+
+  /**
+   * The same, run through {@code wrapper} (a command that ends by exec'ing its arguments, so the
+   * agent keeps the process id the tests inspect).
+   */
+  static RuntimeAgent start(
+      List<String> wrapper, Path runtime, String teeName, String operator, Map<String, String> env)
+      throws IOException {
     List<String> jvmFlags =
         InitCommand.fromDryRun(InitScriptTest.dryRun("/bin/sh", "x", operator)).jvmFlags();
     Path simulatedRoot = Files.createTempFile("simulated-root", ".pem");
@@ -68,7 +78,8 @@ final class RuntimeAgent implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    List<String> command = new ArrayList<>(List.of(runtime.resolve("bin/java").toString()));
+    List<String> command = new ArrayList<>(wrapper);
+    command.add(runtime.resolve("bin/java").toString());
     command.addAll(jvmFlags);
     command.addAll(
         List.of(

@@ -22,12 +22,32 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The libsecp256k1 the Dockerfile puts into the image comes from enclave/fetch-secp256k1.sh (Debian
- * 12's package, pinned version and SHA-256). Here the script runs for real, and the agent on the
- * jlink runtime loads exactly the file it wrote (LD_LIBRARY_PATH stands in for the image's system
- * library directory) and signs its answers with it, whether or not the host has the library.
+ * The agent's signer on the jlink runtime, and the library the image carries for it. The
+ * Dockerfile's libsecp256k1 comes from enclave/fetch-secp256k1.sh (Debian 12's package, pinned
+ * version and SHA-256): here the script runs for real, and the agent on the runtime loads exactly
+ * the file it wrote (LD_LIBRARY_PATH stands in for the image's system library directory) and signs
+ * with it, whether or not the host has the library. Where no libsecp256k1 can be loaded (the image
+ * before it carried one), the agent says so and signs with its pure-Java code.
  */
-class NativeSignerPackageIT {
+class RuntimeSignerIT {
+  /**
+   * Runs its arguments in a private mount namespace (a user namespace: no privilege needed) where
+   * every libsecp256k1 in the loader's directories reads as /dev/null, so dlopen finds none.
+   */
+  private static final List<String> WITHOUT_LIBSECP256K1 =
+      List.of(
+          "unshare",
+          "-rm",
+          "--propagation",
+          "private",
+          "sh",
+          "-c",
+          "unset LD_LIBRARY_PATH; for f in /lib/x86_64-linux-gnu/libsecp256k1.so*"
+              + " /usr/lib/x86_64-linux-gnu/libsecp256k1.so*;"
+              + " do if [ -e \"$f\" ]; then mount --bind /dev/null \"$(readlink -f \"$f\")\" || exit 1;"
+              + " fi; done; exec \"$@\"",
+          "sh");
+
   private static final ObjectMapper MAPPER = JsonMappers.strict();
   private static final String SCRIPT = "enclave/fetch-secp256k1.sh";
   private static final String LIBRARY = "libsecp256k1.so.1";
@@ -82,6 +102,28 @@ class NativeSignerPackageIT {
         MAPPER.readTree(
             NodeScript.run("verify-signed.mjs", MAPPER.createArrayNode().add(body).toString()));
     assertThat(verified.get(0).get("recovered").asText()).isEqualTo(address);
+  }
+
+  @Test
+  void withoutAnyLibsecp256k1TheAgentSaysSoAndSignsWithItsPureJavaCode() throws Exception {
+    try (RuntimeAgent withoutLibrary =
+        RuntimeAgent.start(
+            WITHOUT_LIBSECP256K1,
+            RuntimeAgent.RUNTIME,
+            "java-signer",
+            InitScriptTest.OPERATOR,
+            Map.of())) {
+      String body = withoutLibrary.await("/api/v1/config");
+      assertThat(withoutLibrary.log())
+          .contains(NativeSigner.FALLBACK)
+          .doesNotContain(NativeSigner.LOADED);
+      assertThat(withoutLibrary.memoryMaps()).doesNotContain("libsecp256k1");
+      String address = MAPPER.readTree(body).get("address").asText();
+      JsonNode verified =
+          MAPPER.readTree(
+              NodeScript.run("verify-signed.mjs", MAPPER.createArrayNode().add(body).toString()));
+      assertThat(verified.get(0).get("recovered").asText()).isEqualTo(address);
+    }
   }
 
   @Test
