@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.ExternalCommand;
-import dev.teeagent.testing.NodeScript;
 import dev.teeagent.testing.TestAgent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,12 +95,7 @@ class EnclaveRuntimeIT {
     String release = Files.readString(RUNTIME.resolve("release"));
     assertThat(release)
         .contains("JAVA_VERSION=\"" + config.at("/build/java_version").asText().split("\\+")[0]);
-    assertThat(new TestAgent.Reply(200, body.getBytes()).verifiedSigner().checksummed())
-        .isEqualTo(config.get("address").asText());
-    JsonNode verified =
-        MAPPER.readTree(
-            NodeScript.run("verify-signed.mjs", MAPPER.createArrayNode().add(body).toString()));
-    assertThat(verified.get(0).get("recovered").asText()).isEqualTo(config.get("address").asText());
+    RuntimeAgent.assertSignedBy(body, config.get("address").asText());
     assertThat(agent.log()).doesNotContain("Exception").doesNotContain("WARNING");
   }
 

@@ -2,9 +2,13 @@ package dev.teeagent.enclave;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.ExternalCommand;
 import dev.teeagent.testing.HttpProbe;
+import dev.teeagent.testing.NodeScript;
 import dev.teeagent.testing.TestAgent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -154,6 +158,20 @@ final class RuntimeAgent implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /**
+   * Fails unless {@code body} is an answer signed by {@code address}, as recovered by the project's
+   * verifier and independently by ethers.
+   */
+  static void assertSignedBy(String body, String address) throws IOException {
+    TestAgent.Reply reply = new TestAgent.Reply(200, body.getBytes(StandardCharsets.UTF_8));
+    assertThat(reply.verifiedSigner().checksummed()).isEqualTo(address);
+    ObjectMapper mapper = JsonMappers.strict();
+    JsonNode verified =
+        mapper.readTree(
+            NodeScript.run("verify-signed.mjs", mapper.createArrayNode().add(body).toString()));
+    assertThat(verified.get(0).get("recovered").asText()).isEqualTo(address);
   }
 
   /** Everything the agent printed so far (its console). */

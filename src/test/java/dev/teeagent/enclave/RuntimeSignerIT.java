@@ -2,12 +2,9 @@ package dev.teeagent.enclave;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.ExternalCommand;
-import dev.teeagent.testing.NodeScript;
-import dev.teeagent.testing.TestAgent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,14 +91,7 @@ class RuntimeSignerIT {
     String body = agent.await("/api/v1/config");
     assertThat(agent.log()).contains(NativeSigner.LOADED + "1)");
     assertThat(agent.memoryMaps()).contains(fetched.resolve(LIBRARY).toString());
-    JsonNode config = MAPPER.readTree(body);
-    String address = config.get("address").asText();
-    assertThat(new TestAgent.Reply(200, body.getBytes()).verifiedSigner().checksummed())
-        .isEqualTo(address);
-    JsonNode verified =
-        MAPPER.readTree(
-            NodeScript.run("verify-signed.mjs", MAPPER.createArrayNode().add(body).toString()));
-    assertThat(verified.get(0).get("recovered").asText()).isEqualTo(address);
+    RuntimeAgent.assertSignedBy(body, MAPPER.readTree(body).get("address").asText());
   }
 
   @Test
@@ -118,11 +108,7 @@ class RuntimeSignerIT {
           .contains(NativeSigner.FALLBACK)
           .doesNotContain(NativeSigner.LOADED);
       assertThat(withoutLibrary.memoryMaps()).doesNotContain("libsecp256k1");
-      String address = MAPPER.readTree(body).get("address").asText();
-      JsonNode verified =
-          MAPPER.readTree(
-              NodeScript.run("verify-signed.mjs", MAPPER.createArrayNode().add(body).toString()));
-      assertThat(verified.get(0).get("recovered").asText()).isEqualTo(address);
+      RuntimeAgent.assertSignedBy(body, MAPPER.readTree(body).get("address").asText());
     }
   }
 
