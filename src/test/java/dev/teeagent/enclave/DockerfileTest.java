@@ -2,7 +2,9 @@ package dev.teeagent.enclave;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +78,51 @@ class DockerfileTest {
         .containsPattern("ARG GVISOR_TAP_VSOCK_SUM=h1:[A-Za-z0-9+/]{43}=\\n");
   }
 
+  /** The project's scripts the image build runs download too: same rule, over https only. */
+  @Test
+  void checksEveryDownloadOfTheScriptsItRunsAgainstAPinnedSha256() {
+    List<String> scripts = scriptsTheImageBuildRuns();
+    assertThat(scripts).contains("enclave/fetch-secp256k1.sh", "enclave/build-runtime.sh");
+    List<String> downloading =
+        scripts.stream().filter(file -> DOWNLOAD.matcher(EnclaveFiles.read(file)).find()).toList();
+    assertThat(downloading).as("the libsecp256k1 package download").isNotEmpty();
+    for (String file : downloading) {
+      assertThat(EnclaveFiles.read(file))
+          .as(file)
+          .containsPattern("\\n[A-Z0-9_]+_SHA256=[0-9a-f]{64}\\n")
+          .containsPattern("sha256sum --check")
+          .contains("--proto '=https'")
+          .doesNotContainPattern("\\bwget\\b|http://");
+    }
+  }
+
+  @Test
+  void putsLibsecp256k1FromThePinnedDebian12PackageWhereTheFinalStagesLoaderLooks() {
+    List<Dockerfile.From> froms = dockerfile.froms();
+    Dockerfile.From library =
+        froms.stream().filter(from -> from.name().equals("secp256k1")).findFirst().orElseThrow();
+    // Built for Debian 12's glibc, which is the final stage's (distroless cc-debian12).
+    assertThat(library.image()).startsWith("golang:1.25-bookworm@sha256:");
+    assertThat(froms.getLast().image()).startsWith("gcr.io/distroless/cc-debian12@sha256:");
+    assertThat(dockerfile.instructions("RUN"))
+        .filteredOn(i -> i.stage() == library.stage())
+        .extracting(Dockerfile.Instruction::arguments)
+        .containsExactly("sh /build/fetch-secp256k1.sh /out");
+    // /usr/lib/x86_64-linux-gnu is a system directory of Debian 12's ld.so: dlopen finds the
+    // library there by name, with no ld.so.cache entry and no LD_LIBRARY_PATH.
+    assertThat(dockerfile.instructions("COPY"))
+        .filteredOn(i -> i.stage() == froms.getLast().stage())
+        .extracting(Dockerfile.Instruction::arguments)
+        .contains(
+            "--from=secp256k1 /out/libsecp256k1.so.1 /usr/lib/x86_64-linux-gnu/libsecp256k1.so.1");
+    assertThat(EnclaveFiles.read("enclave/fetch-secp256k1.sh"))
+        .containsPattern("\\nLIBSECP256K1_VERSION=\\d+\\.\\d+\\.\\d+-\\d+\\n")
+        .containsPattern("\\nLIBSECP256K1_SHA256=[0-9a-f]{64}\\n")
+        .contains(
+            "URL=https://deb.debian.org/debian/pool/main/libs/libsecp256k1/"
+                + "libsecp256k1-1_${LIBSECP256K1_VERSION}_amd64.deb\n");
+  }
+
   @Test
   void checksTheMavenDistributionAndTheHostsGvproxyAgainstPinnedChecksums() {
     assertThat(EnclaveFiles.read(".mvn/wrapper/maven-wrapper.properties"))
@@ -124,6 +171,23 @@ class DockerfileTest {
         .isEqualTo("[\"/opt/tee-agent/init\"]");
     assertThat(dockerfile.instructions("COPY"))
         .anyMatch(i -> i.arguments().equals("--chmod=0755 enclave/init /opt/tee-agent/init"));
+  }
+
+  /** The enclave/ scripts the image build runs (named in the Dockerfile and run by a RUN). */
+  private List<String> scriptsTheImageBuildRuns() {
+    Matcher named = Pattern.compile("enclave/[A-Za-z0-9._-]+\\.sh").matcher(dockerfile.text());
+    List<String> scripts = new ArrayList<>();
+    while (named.find()) {
+      String file = named.group();
+      String name = file.substring(file.lastIndexOf('/') + 1);
+      boolean run =
+          dockerfile.instructions("RUN").stream()
+              .anyMatch(i -> i.arguments().matches("sh \\S*/" + Pattern.quote(name) + " .*"));
+      if (run && !scripts.contains(file)) {
+        scripts.add(file);
+      }
+    }
+    return scripts;
   }
 
   @Test

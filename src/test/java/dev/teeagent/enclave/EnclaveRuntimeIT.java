@@ -7,19 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.ExternalCommand;
-import dev.teeagent.testing.HttpProbe;
-import dev.teeagent.testing.NodeScript;
 import dev.teeagent.testing.TestAgent;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -34,62 +28,20 @@ import org.junit.jupiter.api.Test;
 class EnclaveRuntimeIT {
   private static final ObjectMapper MAPPER = JsonMappers.strict();
   private static final String OPERATOR = InitScriptTest.OPERATOR;
-  private static final Path RUNTIME = EnclaveFiles.path("build/runtime");
+  private static final Path RUNTIME = RuntimeAgent.RUNTIME;
 
-  private static Process agent;
-  private static int port;
-  private static Path agentLog;
-  private static Path simulatedRoot;
+  private static RuntimeAgent agent;
 
   @BeforeAll
   static void buildTheRuntimeAndStartTheAgentOnIt() throws Exception {
-    ExternalCommand.Result make =
-        ExternalCommand.of("make", "runtime", "JAVA_HOME=" + System.getProperty("java.home"))
-            .withoutEnv("MAKEFLAGS", "MAKELEVEL")
-            .timeout(Duration.ofMinutes(5))
-            .run();
-    assertThat(make.exitCode()).as(make.output()).isZero();
-
-    List<String> jvmFlags =
-        InitCommand.fromDryRun(InitScriptTest.dryRun("/bin/sh", "x", OPERATOR)).jvmFlags();
-    simulatedRoot = Files.createTempFile("simulated-root", ".pem");
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    List<String> command = new ArrayList<>(List.of(RUNTIME.resolve("bin/java").toString()));
-    command.addAll(jvmFlags);
-    command.addAll(
-        List.of(
-            "-jar",
-            AgentJar.path().toString(),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            String.valueOf(port),
-            "--tee-name",
-            "runtime-test",
-            "--operator",
-            OPERATOR,
-            "--attestation",
-            "simulated",
-            "--simulated-root-out",
-            simulatedRoot.toString()));
-    agentLog = Files.createTempFile("runtime-agent", ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(agentLog.toFile());
-    builder.environment().remove("JAVA_TOOL_OPTIONS");
-    builder.environment().remove("JDK_JAVA_OPTIONS");
-    agent = builder.start();
+    RuntimeAgent.buildRuntime();
+    agent = RuntimeAgent.start(RUNTIME, "runtime-test", OPERATOR, Map.of());
   }
 
   @AfterAll
   static void stopTheAgent() throws Exception {
     if (agent != null) {
-      agent.destroy();
-      if (!agent.waitFor(20, TimeUnit.SECONDS)) {
-        agent.destroyForcibly();
-      }
+      agent.close();
     }
   }
 
@@ -143,13 +95,26 @@ class EnclaveRuntimeIT {
     String release = Files.readString(RUNTIME.resolve("release"));
     assertThat(release)
         .contains("JAVA_VERSION=\"" + config.at("/build/java_version").asText().split("\\+")[0]);
-    assertThat(new TestAgent.Reply(200, body.getBytes()).verifiedSigner().checksummed())
-        .isEqualTo(config.get("address").asText());
-    JsonNode verified =
-        MAPPER.readTree(
-            NodeScript.run("verify-signed.mjs", MAPPER.createArrayNode().add(body).toString()));
-    assertThat(verified.get(0).get("recovered").asText()).isEqualTo(config.get("address").asText());
-    assertThat(Files.readString(agentLog)).doesNotContain("Exception").doesNotContain("WARNING");
+    RuntimeAgent.assertSignedBy(body, config.get("address").asText());
+    assertThat(agent.log()).doesNotContain("Exception").doesNotContain("WARNING");
+  }
+
+  /**
+   * The agent says on its console which signer it uses, and on this runtime FFM loads libsecp256k1
+   * whenever the host's loader can find it (CI installs libsecp256k1-1): the log line is checked
+   * against what the process really mapped.
+   */
+  @Test
+  void logsItsSignerAndLoadsLibsecp256k1WhenTheHostHasIt() throws Exception {
+    await("/api/v1/config");
+    String log = agent.log();
+    if (NativeSigner.hostHasLibsecp256k1()) {
+      assertThat(log).contains(NativeSigner.LOADED).doesNotContain(NativeSigner.FALLBACK);
+      assertThat(agent.memoryMaps()).contains("/libsecp256k1.so");
+    } else {
+      assertThat(log).contains(NativeSigner.FALLBACK).doesNotContain(NativeSigner.LOADED);
+      assertThat(agent.memoryMaps()).doesNotContain("libsecp256k1");
+    }
   }
 
   @Test
@@ -180,9 +145,9 @@ class EnclaveRuntimeIT {
                 AgentJar.path().toString(),
                 "verify",
                 "--url",
-                "http://127.0.0.1:" + port,
+                agent.baseUrl(),
                 "--root",
-                simulatedRoot.toString(),
+                agent.simulatedRoot().toString(),
                 "--pcrs",
                 pcrsFile.toString())
             .timeout(Duration.ofMinutes(1))
@@ -203,21 +168,6 @@ class EnclaveRuntimeIT {
   }
 
   private static String await(String path) throws InterruptedException {
-    try {
-      return HttpProbe.awaitOk(
-          URI.create("http://127.0.0.1:" + port + path), Duration.ofSeconds(60));
-    } catch (AssertionError notAnswering) {
-      throw new AssertionError(
-          "the agent on the jlink runtime: " + notAnswering.getMessage() + "\n" + readLog(),
-          notAnswering);
-    }
-  }
-
-  private static String readLog() {
-    try {
-      return Files.readString(agentLog);
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return agent.await(path);
   }
 }
