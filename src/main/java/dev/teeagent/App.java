@@ -125,7 +125,10 @@ public final class App implements AutoCloseable {
       throw new ConfigException("--attestation nitro: the NSM gave no entropy: " + e.getMessage());
     }
     ObjectMapper mapper = JsonMappers.strict();
-    SigningKey agentKey = SigningKey.generate(random, NativeSecp256k1.load(random));
+    Optional<NativeSecp256k1> nativeSigner = NativeSecp256k1.load(random);
+    SigningKey agentKey = SigningKey.generate(random, nativeSigner);
+    BuildInfo build =
+        BuildInfo.current().withSigningBackend(nativeSigner.isPresent() ? "libsecp256k1" : "java");
     Instant startedAt = clock.instant();
     ResponseSigner signer = new ResponseSigner(settings.teeName(), agentKey, clock, mapper);
     AgentState state = new AgentState(new VariableRules(new HiddenValues(agentKey)), clock, mapper);
@@ -164,20 +167,12 @@ public final class App implements AutoCloseable {
     attestationSettings.simulatedRootOut().ifPresent(file -> writeSimulatedRoot(nsm, file));
     JsonBodies bodies = new JsonBodies(mapper);
     ChatCompletionsClient llm =
-        ChatCompletionsClient.create(
-            settings.prompt(), mapper, BuildInfo.current().version(), clock);
+        ChatCompletionsClient.create(settings.prompt(), mapper, build.version(), clock);
     PromptService prompts =
         new PromptService(state, llm, mapper, clock, settings.prompt().maxConcurrent());
     List<ApiRoute> routes =
         List.of(
-            new ConfigRoute(
-                settings,
-                agentKey,
-                BuildInfo.current(),
-                startedAt,
-                state,
-                attestation,
-                transactions),
+            new ConfigRoute(settings, agentKey, build, startedAt, state, attestation, transactions),
             new AttestationRoute(attestation),
             new VariablesRoute(state),
             new VariableRoute(state),

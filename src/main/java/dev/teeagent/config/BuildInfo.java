@@ -1,12 +1,21 @@
 package dev.teeagent.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
-/** What was built: the project version (from the build) and the Java runtime it runs on. */
-public record BuildInfo(String version, String javaVersion) {
+/**
+ * What was built and what it runs on: the project version (from the build), the Java runtime, and
+ * the signing backend of the agent key ({@code libsecp256k1}, constant-time, or {@code java}, the
+ * pure-Java fallback), which a running agent knows and {@code /config} states: in a production
+ * enclave nobody can read the console where the agent also logs it.
+ */
+public record BuildInfo(
+    String version,
+    String javaVersion,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String signingBackend) {
   private static final String RESOURCE = "/teeagent-build.properties";
 
   public static BuildInfo current() {
@@ -19,6 +28,11 @@ public record BuildInfo(String version, String javaVersion) {
       throw new UncheckedIOException(e);
     }
     return new BuildInfo(
-        properties.getProperty("version", "unknown"), Runtime.version().toString());
+        properties.getProperty("version", "unknown"), Runtime.version().toString(), null);
+  }
+
+  /** This build info with the running agent's signing backend. */
+  public BuildInfo withSigningBackend(String backend) {
+    return new BuildInfo(version, javaVersion, backend);
   }
 }

@@ -105,15 +105,17 @@ class EnclaveRuntimeIT {
    * against what the process really mapped.
    */
   @Test
-  void logsItsSignerAndLoadsLibsecp256k1WhenTheHostHasIt() throws Exception {
-    await("/api/v1/config");
+  void logsAndStatesItsSignerAndLoadsLibsecp256k1WhenTheHostHasIt() throws Exception {
+    JsonNode build = MAPPER.readTree(await("/api/v1/config")).get("build");
     String log = agent.log();
     if (NativeSigner.hostHasLibsecp256k1()) {
       assertThat(log).contains(NativeSigner.LOADED).doesNotContain(NativeSigner.FALLBACK);
       assertThat(agent.memoryMaps()).contains("/libsecp256k1.so");
+      assertThat(build.get("signing_backend").asText()).isEqualTo("libsecp256k1");
     } else {
       assertThat(log).contains(NativeSigner.FALLBACK).doesNotContain(NativeSigner.LOADED);
       assertThat(agent.memoryMaps()).doesNotContain("libsecp256k1");
+      assertThat(build.get("signing_backend").asText()).isEqualTo("java");
     }
   }
 

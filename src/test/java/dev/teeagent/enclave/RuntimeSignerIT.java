@@ -92,6 +92,8 @@ class RuntimeSignerIT {
     assertThat(agent.log()).contains(NativeSigner.LOADED + "1)");
     assertThat(agent.memoryMaps()).contains(fetched.resolve(LIBRARY).toString());
     RuntimeAgent.assertSignedBy(body, MAPPER.readTree(body).get("address").asText());
+    assertThat(MAPPER.readTree(body).at("/build/signing_backend").asText())
+        .isEqualTo("libsecp256k1");
   }
 
   @Test
@@ -109,6 +111,7 @@ class RuntimeSignerIT {
           .doesNotContain(NativeSigner.LOADED);
       assertThat(withoutLibrary.memoryMaps()).doesNotContain("libsecp256k1");
       RuntimeAgent.assertSignedBy(body, MAPPER.readTree(body).get("address").asText());
+      assertThat(MAPPER.readTree(body).at("/build/signing_backend").asText()).isEqualTo("java");
     }
   }
 
