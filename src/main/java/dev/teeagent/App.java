@@ -53,6 +53,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -96,12 +97,14 @@ public final class App implements AutoCloseable {
   /** An agent whose NSM follows {@code attestation.mode()}. */
   public static App start(
       AgentSettings settings, AttestationSettings attestation, Clock clock, SecureRandom random) {
-    Nsm nsm =
+    CompletableFuture<Nsm> nsm =
         switch (attestation.mode()) {
-          case NITRO -> openNitro();
-          case SIMULATED -> SimulatedNsm.start(clock, random);
+          case NITRO -> CompletableFuture.completedFuture(openNitro());
+          // Generating the simulated CA chain and measuring the jar take a good part of the start
+          // and need nothing else here: done on another core while the rest is built.
+          case SIMULATED -> CompletableFuture.supplyAsync(() -> SimulatedNsm.start(clock, random));
         };
-    return start(settings, attestation, nsm, clock, random);
+    return start(settings, attestation, attestation.mode(), nsm, clock, random);
   }
 
   /**
@@ -116,19 +119,48 @@ public final class App implements AutoCloseable {
       Nsm nsm,
       Clock clock,
       SecureRandom random) {
-    try {
-      if (nsm.mode() == AttestationMode.NITRO) {
-        random.setSeed(nsm.random());
+    return start(
+        settings,
+        attestationSettings,
+        nsm.mode(),
+        CompletableFuture.completedFuture(nsm),
+        clock,
+        random);
+  }
+
+  private static App start(
+      AgentSettings settings,
+      AttestationSettings attestationSettings,
+      AttestationMode mode,
+      CompletableFuture<Nsm> nsmReady,
+      Clock clock,
+      SecureRandom random) {
+    // No key is drawn before a nitro NSM has seeded the SecureRandom; a simulated NSM may still be
+    // starting meanwhile.
+    if (mode == AttestationMode.NITRO) {
+      Nsm nitro = nsmReady.join();
+      try {
+        random.setSeed(nitro.random());
+      } catch (NsmException e) {
+        nitro.close();
+        throw new ConfigException(
+            "--attestation nitro: the NSM gave no entropy: " + e.getMessage());
       }
-    } catch (NsmException e) {
-      nsm.close();
-      throw new ConfigException("--attestation nitro: the NSM gave no entropy: " + e.getMessage());
     }
     ObjectMapper mapper = JsonMappers.strict();
+    BuildInfo buildInfo = BuildInfo.current();
+    // The outbound HTTP clients load the TLS stack and the CA certificates, a good part of the
+    // start that depends on nothing else here: built on another core meanwhile.
+    CompletableFuture<RpcConnector> rpc = CompletableFuture.supplyAsync(RpcConnector::withDefaults);
+    CompletableFuture<ChatCompletionsClient> llmClient =
+        CompletableFuture.supplyAsync(
+            () ->
+                ChatCompletionsClient.create(
+                    settings.prompt(), mapper, buildInfo.version(), clock));
     Optional<NativeSecp256k1> nativeSigner = NativeSecp256k1.load(random);
     SigningKey agentKey = SigningKey.generate(random, nativeSigner);
     BuildInfo build =
-        BuildInfo.current().withSigningBackend(nativeSigner.isPresent() ? "libsecp256k1" : "java");
+        buildInfo.withSigningBackend(nativeSigner.isPresent() ? "libsecp256k1" : "java");
     Instant startedAt = clock.instant();
     ResponseSigner signer = new ResponseSigner(settings.teeName(), agentKey, clock, mapper);
     AgentState state = new AgentState(new VariableRules(new HiddenValues(agentKey)), clock, mapper);
@@ -142,10 +174,11 @@ public final class App implements AutoCloseable {
             new TransactionPolicy(
                 state, settings.operator(), domain, state::operatorNonce, signerNonces, clock),
             new NonceTracker(),
-            RpcConnector.withDefaults(),
+            rpc.join(),
             state::withOperatorNonce,
             signerNonces,
             entry -> state.appendTransaction(mapper.valueToTree(entry)).index());
+    Nsm nsm = nsmReady.join();
     AttestationService attestation =
         new AttestationService(
             nsm,
@@ -166,8 +199,7 @@ public final class App implements AutoCloseable {
     }
     attestationSettings.simulatedRootOut().ifPresent(file -> writeSimulatedRoot(nsm, file));
     JsonBodies bodies = new JsonBodies(mapper);
-    ChatCompletionsClient llm =
-        ChatCompletionsClient.create(settings.prompt(), mapper, build.version(), clock);
+    ChatCompletionsClient llm = llmClient.join();
     PromptService prompts =
         new PromptService(state, llm, mapper, clock, settings.prompt().maxConcurrent());
     List<ApiRoute> routes =
@@ -205,7 +237,7 @@ public final class App implements AutoCloseable {
 
   private static Nsm openNitro() {
     try {
-      return NitroNsm.open(NitroNsm.DEVICE);
+      return NitroNsm.open(Nsm.DEVICE);
     } catch (NsmException.DeviceFailure e) {
       throw new ConfigException("--attestation nitro: cannot use the NSM: " + e.getMessage());
     }

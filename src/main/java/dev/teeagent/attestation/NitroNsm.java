@@ -24,7 +24,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * serialized on one lock.
  */
 public final class NitroNsm extends CborNsm {
-  public static final Path DEVICE = Path.of("/dev/nsm");
 
   /** _IOWR(0x0A, 0, struct nsm_message) with sizeof(struct nsm_message) = 32. */
   static final long NSM_IOCTL_REQUEST = 0xC0200A00L;

@@ -1,5 +1,6 @@
 package dev.teeagent.attestation;
 
+import java.nio.file.Path;
 import java.util.Set;
 
 /**
@@ -7,6 +8,12 @@ import java.util.Set;
  * may block; {@link AttestationService} serializes them.
  */
 public interface Nsm extends AutoCloseable {
+  /**
+   * The Nitro Secure Module's device. Here rather than in {@link NitroNsm}, whose class
+   * initialization binds native calls, so that a simulated start never pays for it.
+   */
+  Path DEVICE = Path.of("/dev/nsm");
+
   AttestationMode mode();
 
   /**

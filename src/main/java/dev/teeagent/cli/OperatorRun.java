@@ -21,9 +21,11 @@ abstract class OperatorRun implements Callable<Integer> {
   @Mixin OperatorOptions options;
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  final ObjectMapper mapper = JsonMappers.strict();
-  final SecureRandom random = new SecureRandom();
-  final Clock clock = Clock.systemUTC();
+  /**
+   * Made in {@link #call()}, not at construction: picocli builds every subcommand whenever the jar
+   * starts, {@code serve} included, and a mapper per subcommand is a noticeable part of that.
+   */
+  ObjectMapper mapper;
 
   /** The commands of this batch, values in clear. */
   abstract List<OperatorSession.Entry> entries() throws CliFailure;
@@ -57,6 +59,9 @@ abstract class OperatorRun implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    mapper = JsonMappers.strict();
+    SecureRandom random = new SecureRandom();
+    Clock clock = Clock.systemUTC();
     try {
       List<OperatorSession.Entry> entries = entries();
       SigningKey key = options.operatorKey(System.getenv());

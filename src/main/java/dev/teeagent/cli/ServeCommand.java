@@ -1,7 +1,7 @@
 package dev.teeagent.cli;
 
 import dev.teeagent.App;
-import dev.teeagent.attestation.NitroNsm;
+import dev.teeagent.attestation.Nsm;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.config.ConfigException;
@@ -117,7 +117,7 @@ final class ServeCommand implements Callable<Integer> {
           AttestationSettings.load(
               new AttestationSettings.Flags(
                   attestation, attestationRate, maxClockSkew, simulatedRootOut),
-              NitroNsm.DEVICE);
+              Nsm.DEVICE);
       app = App.start(settings, attestationSettings, Clock.systemUTC(), new SecureRandom());
     } catch (ConfigException e) {
       System.err.println("tee-agent: invalid setting: " + e.getMessage());

@@ -29,13 +29,11 @@ class VerifyCommandTest {
   private static Run verify(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli =
-        new CommandLine(new TeeAgentCli())
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err));
     String[] all = new String[args.length + 1];
     all[0] = "verify";
     System.arraycopy(args, 0, all, 1, args.length);
+    CommandLine cli =
+        TeeAgentCli.commandLine(all).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
     int exit = cli.execute(all);
     return new Run(exit, out.toString(), err.toString());
   }
