@@ -162,7 +162,7 @@ public final class App implements AutoCloseable {
     BuildInfo build =
         buildInfo.withSigningBackend(nativeSigner.isPresent() ? "libsecp256k1" : "java");
     Instant startedAt = clock.instant();
-    ResponseSigner signer = new ResponseSigner(settings.teeName(), agentKey, clock, mapper);
+    ResponseSigner signer = new ResponseSigner(settings.teeName(), agentKey, clock);
     AgentState state = new AgentState(new VariableRules(new HiddenValues(agentKey)), clock, mapper);
     Eip712.Domain domain = new Eip712.Domain(settings.teeName(), "1", agentKey.address());
     VariableService variables =

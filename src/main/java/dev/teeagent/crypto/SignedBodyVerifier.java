@@ -48,8 +48,8 @@ public final class SignedBodyVerifier {
     unsigned.remove("signature");
     byte[] canonical;
     try {
-      canonical = Jcs.canonicalize(mapper.writeValueAsString(unsigned));
-    } catch (IOException | IllegalArgumentException e) {
+      canonical = Jcs.canonicalize(unsigned);
+    } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
     return PersonalMessage.recoverSigner(canonical, signature)

@@ -1,7 +1,5 @@
 package dev.teeagent.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.teeagent.crypto.EthSignature;
 import dev.teeagent.crypto.Jcs;
@@ -24,13 +22,11 @@ public final class ResponseSigner {
   private final String teeName;
   private final SigningKey key;
   private final Clock clock;
-  private final ObjectMapper mapper;
 
-  public ResponseSigner(String teeName, SigningKey key, Clock clock, ObjectMapper mapper) {
+  public ResponseSigner(String teeName, SigningKey key, Clock clock) {
     this.teeName = teeName;
     this.key = key;
     this.clock = clock;
-    this.mapper = mapper;
   }
 
   /**
@@ -55,7 +51,7 @@ public final class ResponseSigner {
     echo.put("body_hash", request.bodyHash());
     payload.put("client_nonce", clientNonce);
 
-    byte[] canonical = Jcs.canonicalize(writeString(payload));
+    byte[] canonical = Jcs.canonicalize(payload);
     EthSignature signature = key.signPersonalMessage(canonical);
     // The canonical text plus one last member: verifiers drop "signature" and re-canonicalize.
     byte[] tail =
@@ -64,13 +60,5 @@ public final class ResponseSigner {
     System.arraycopy(canonical, 0, body, 0, canonical.length - 1);
     System.arraycopy(tail, 0, body, canonical.length - 1, tail.length);
     return body;
-  }
-
-  private String writeString(ObjectNode node) {
-    try {
-      return mapper.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("payload is not serializable", e);
-    }
   }
 }

@@ -88,7 +88,7 @@ final class TestRoutes {
   }
 
   static AgentHttpServer server(SigningKey key) {
-    ResponseSigner signer = new ResponseSigner("http-test", key, Clock.systemUTC(), MAPPER);
+    ResponseSigner signer = new ResponseSigner("http-test", key, Clock.systemUTC());
     return new AgentHttpServer(all(), signer, MAPPER);
   }
 

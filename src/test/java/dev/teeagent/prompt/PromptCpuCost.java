@@ -33,8 +33,7 @@ public final class PromptCpuCost {
         FakeLlmProvider.fixture("openrouter-tool-call.json").getBytes(StandardCharsets.UTF_8);
     ApiKey key = new ApiKey(FakeLlmProvider.API_KEY);
     ResponseSigner signer =
-        new ResponseSigner(
-            "bench", SigningKey.generate(new SecureRandom()), Clock.systemUTC(), mapper);
+        new ResponseSigner("bench", SigningKey.generate(new SecureRandom()), Clock.systemUTC());
     RequestEcho echo = new RequestEcho("POST", "/api/v1/prompt", null, null);
     double[] micros = new double[4];
     for (int round = 0; round < 3; round++) {

@@ -52,7 +52,7 @@ public class ResponseSigningBenchmark {
                     .orElseThrow(() -> new IllegalStateException("libsecp256k1 missing"))));
     web3jKey = ECKeyPair.create(new BigInteger(KEY.substring(2), 16));
     mapper = JsonMappers.strict();
-    signer = new ResponseSigner("bench", nativeKey, Clock.systemUTC(), mapper);
+    signer = new ResponseSigner("bench", nativeKey, Clock.systemUTC());
     message = "{\"a\":1,\"config\":\"a typical canonical body of a few hundred bytes\"}".repeat(8)
         .getBytes(StandardCharsets.UTF_8);
   }
