@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.teeagent.testing.RandomCases;
 import dev.teeagent.variables.CommandBatch;
 import dev.teeagent.variables.VariableCommand;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.web3j.crypto.StructuredDataEncoder;
 
 /**
@@ -26,41 +23,36 @@ class Eip712Test {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Address AGENT = Address.parse("0x2c7536E3605D9C16a7a3D7b1898e529396a65c23");
 
-  @Provide
-  Arbitrary<List<VariableCommand>> commands() {
-    return Combinators.combine(
-            Arbitraries.of("set", "reveal", "freeze", "delete", ""),
-            Arbitraries.strings().ofMaxLength(20),
-            Arbitraries.strings().withCharRange('\u0000', '\uffff').ofMaxLength(40),
-            Arbitraries.of(true, false),
-            Arbitraries.of(true, false))
-        .as(VariableCommand::new)
-        .list()
-        .ofMaxSize(5);
+  @Test
+  void batchDigestsEqualWeb3jStructuredDataEncoder() {
+    RandomCases.forEach(
+        0xe1_712L,
+        200,
+        (random, index) -> {
+          List<VariableCommand> commands = RandomCases.listOf(random, 5, Eip712Test::command);
+          CommandBatch batch =
+              new CommandBatch(
+                  commands,
+                  BigInteger.valueOf(RandomCases.anyLong(random)).abs(),
+                  BigInteger.valueOf(RandomCases.anyLong(random)).abs().shiftLeft(180));
+          String teeName = RandomCases.chars(random, 1, 64, '\u0000', '\u007f');
+          Eip712.Domain domain = new Eip712.Domain(teeName, "1", AGENT);
+
+          byte[] web3j =
+              new StructuredDataEncoder(typedDataJson(batch, domain)).hashStructuredData();
+
+          assertThat(batch.digest(domain)).isEqualTo(web3j);
+        });
   }
 
-  @Property(tries = 200)
-  void batchDigestsEqualWeb3jStructuredDataEncoder(
-      @ForAll("commands") List<VariableCommand> commands,
-      @ForAll long nonce,
-      @ForAll long deadline,
-      @ForAll("names") String teeName)
-      throws Exception {
-    CommandBatch batch =
-        new CommandBatch(
-            commands,
-            BigInteger.valueOf(nonce).abs(),
-            BigInteger.valueOf(deadline).abs().shiftLeft(180));
-    Eip712.Domain domain = new Eip712.Domain(teeName, "1", AGENT);
-
-    byte[] web3j = new StructuredDataEncoder(typedDataJson(batch, domain)).hashStructuredData();
-
-    assertThat(batch.digest(domain)).isEqualTo(web3j);
-  }
-
-  @Provide
-  Arbitrary<String> names() {
-    return Arbitraries.strings().ofMinLength(1).ofMaxLength(64).ascii();
+  /** Any function (valid or not), any name, any UTF-16 value, including lone surrogates. */
+  private static VariableCommand command(Random random) {
+    return new VariableCommand(
+        RandomCases.oneOf(random, "set", "reveal", "freeze", "delete", ""),
+        RandomCases.chars(random, 0, 20, '\u0000', '\uffff'),
+        RandomCases.chars(random, 0, 40, '\u0000', '\uffff'),
+        random.nextBoolean(),
+        random.nextBoolean());
   }
 
   private static String typedDataJson(CommandBatch batch, Eip712.Domain domain) {

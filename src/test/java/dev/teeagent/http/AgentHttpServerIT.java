@@ -6,27 +6,34 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.teeagent.crypto.Keccak;
 import dev.teeagent.crypto.SignedBodyVerifier;
 import dev.teeagent.crypto.SigningKey;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class AgentHttpServerIT {
   private final SigningKey key = TestRoutes.freshKey();
   private final HttpClient client = HttpClient.newHttpClient();
+  private final TestRoutes.Gate slowGate = new TestRoutes.Gate();
   private AgentHttpServer server;
+  private int port;
   private String base;
 
   @BeforeEach
   void start() {
-    server = TestRoutes.server(key);
-    base = "http://127.0.0.1:" + server.start("127.0.0.1", 0) + "/api/v1";
+    server = TestRoutes.server(key, slowGate);
+    port = server.start("127.0.0.1", 0);
+    base = "http://127.0.0.1:" + port + "/api/v1";
   }
 
   @AfterEach
@@ -218,19 +225,37 @@ class AgentHttpServerIT {
   }
 
   @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void stopLetsInFlightRequestsFinish() throws Exception {
     CompletableFuture<HttpResponse<byte[]>> slow =
         client.sendAsync(
-            HttpRequest.newBuilder(URI.create(base + "/slow"))
-                .timeout(Duration.ofSeconds(10))
-                .GET()
-                .build(),
+            HttpRequest.newBuilder(URI.create(base + "/slow")).GET().build(),
             HttpResponse.BodyHandlers.ofByteArray());
-    Thread.sleep(300);
-    server.close();
+    slowGate.awaitEntered();
+    CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
+    awaitRefused(port);
+    // The server no longer accepts connections; the request in its handler is still owed an answer.
+    assertThat(slow).isNotDone();
+    slowGate.open();
     HttpResponse<byte[]> response = slow.get();
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(verified(response).get("slow").asBoolean()).isTrue();
+    stopping.get();
+  }
+
+  /** Waits until the port refuses connections: the stop has begun (bounded by the test timeout). */
+  private static void awaitRefused(int port) throws InterruptedException {
+    while (true) {
+      try {
+        new Socket(InetAddress.getLoopbackAddress(), port).close();
+      } catch (IOException refused) {
+        return;
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      Thread.onSpinWait();
+    }
   }
 
   private HttpResponse<byte[]> post(String path, String body) throws Exception {

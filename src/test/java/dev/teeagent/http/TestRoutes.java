@@ -9,6 +9,8 @@ import io.javalin.http.HandlerType;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** Routes that exist only in tests, to drive the HTTP layer through shapes real routes lack. */
 final class TestRoutes {
@@ -57,7 +59,37 @@ final class TestRoutes {
     return node;
   }
 
+  /**
+   * Holds {@code /slow} in its handler until the test opens it: the test knows when the request is
+   * in flight and decides when it ends, with no sleep and no timing window.
+   */
+  static final class Gate {
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch open = new CountDownLatch(1);
+
+    void awaitEntered() throws InterruptedException {
+      if (!entered.await(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("the request never reached its handler");
+      }
+    }
+
+    void open() {
+      open.countDown();
+    }
+
+    private void pass() throws InterruptedException {
+      entered.countDown();
+      if (!open.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the test never opened the gate");
+      }
+    }
+  }
+
   static List<ApiRoute> all() {
+    return all(new Gate());
+  }
+
+  static List<ApiRoute> all(Gate slow) {
     return List.of(
         route(HandlerType.GET, "/tricky", ctx -> Reply.ok(trickyPayload())),
         route(
@@ -82,14 +114,18 @@ final class TestRoutes {
             HandlerType.GET,
             "/slow",
             ctx -> {
-              Thread.sleep(1500);
+              slow.pass();
               return Reply.ok(MAPPER.createObjectNode().put("slow", true));
             }));
   }
 
   static AgentHttpServer server(SigningKey key) {
+    return server(key, new Gate());
+  }
+
+  static AgentHttpServer server(SigningKey key, Gate slow) {
     ResponseSigner signer = new ResponseSigner("http-test", key, Clock.systemUTC());
-    return new AgentHttpServer(all(), signer, MAPPER);
+    return new AgentHttpServer(all(slow), signer, MAPPER);
   }
 
   static SigningKey freshKey() {

@@ -7,11 +7,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import dev.teeagent.testing.MutableClock;
+import dev.teeagent.testing.RandomCases;
 import java.time.Duration;
 import java.time.Instant;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class PromptRateLimitTest {
@@ -52,10 +50,17 @@ class PromptRateLimitTest {
     assertThat(refused.details()).containsEntry(AgentException.RETRY_AFTER_SECONDS, 50L);
   }
 
-  @Property(tries = 50)
-  void neverAdmitsMoreThanTheLimitInAnySixtySeconds(
-      @ForAll @IntRange(min = 1, max = 20) int perMinute,
-      @ForAll @IntRange(min = 0, max = 3_000) int stepMillis) {
+  @Test
+  void neverAdmitsMoreThanTheLimitInAnySixtySeconds() {
+    RandomCases.forEach(
+        0x9a7e_11L,
+        50,
+        (random, index) ->
+            neverAdmitsMoreThan(
+                RandomCases.between(random, 1, 20), RandomCases.between(random, 0, 3_000)));
+  }
+
+  private static void neverAdmitsMoreThan(int perMinute, int stepMillis) {
     MutableClock clock = clock();
     PromptRateLimit limit = new PromptRateLimit(clock);
     java.util.List<Long> admitted = new java.util.ArrayList<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.sun.net.httpserver.HttpServer;
 import dev.teeagent.crypto.Keccak;
 import dev.teeagent.crypto.SignedBodyVerifier;
 import dev.teeagent.json.JsonMappers;
@@ -18,12 +19,18 @@ import dev.teeagent.testing.TestAgent;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,23 +203,61 @@ class PromptStreamIT {
 
   @Test
   void chunksReachTheClientBeforeTheProviderHasFinished() throws Exception {
-    provider.answers(
-        FakeLlmProvider.eventStream("openai-stream-text.sse").withChunkedDribbleDelay(10, 2_000));
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(agent.baseUrl() + "/api/v1/prompt"))
-            .POST(HttpRequest.BodyPublishers.ofString(PromptBody.ask("hi").streamed().json()))
-            .build();
-    long start = System.nanoTime();
-    List<Long> arrivals = new java.util.ArrayList<>();
-    HttpResponse<java.util.stream.Stream<String>> response =
-        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
-    response
-        .body()
-        .filter(line -> line.startsWith("data: "))
-        .forEach(line -> arrivals.add((System.nanoTime() - start) / 1_000_000));
-    assertThat(arrivals).hasSizeGreaterThan(3);
-    // Relayed as they come, not buffered to the end: the first event is well ahead of the last.
-    assertThat(arrivals.getLast() - arrivals.getFirst()).isGreaterThan(800);
+    // The provider sends two chunks, then holds the rest until the client has seen one: an agent
+    // that buffered the stream would show the client nothing until the provider finished.
+    String[] events = FakeLlmProvider.fixture("openai-stream-text.sse").split("\n\n");
+    CountDownLatch clientSawAChunk = new CountDownLatch(1);
+    AtomicBoolean providerFinished = new AtomicBoolean();
+    HttpServer held =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    held.createContext(
+        FakeLlmProvider.PATH,
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+          exchange.sendResponseHeaders(200, 0);
+          try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < events.length; i++) {
+              if (i == 2 && !clientSawAChunk.await(30, TimeUnit.SECONDS)) {
+                break; // nothing relayed: end the stream early, the assertions below say why
+              }
+              out.write((events[i] + "\n\n").getBytes(StandardCharsets.UTF_8));
+              out.flush();
+            }
+            providerFinished.set(true);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    held.start();
+    try (TestAgent relaying = TestAgent.start()) {
+      relaying
+          .operator()
+          .setHidden("llm_api_key", FakeLlmProvider.API_KEY)
+          .set("llm_base_url", "http://127.0.0.1:" + held.getAddress().getPort() + "/api/v1")
+          .set("llm_model", FakeLlmProvider.MODEL)
+          .apply();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(relaying.baseUrl() + "/api/v1/prompt"))
+              .POST(HttpRequest.BodyPublishers.ofString(PromptBody.ask("hi").streamed().json()))
+              .build();
+      List<Boolean> finishedAtEachChunk = new java.util.ArrayList<>();
+      HttpClient.newHttpClient()
+          .send(request, HttpResponse.BodyHandlers.ofLines())
+          .body()
+          .filter(line -> line.startsWith("data: "))
+          .forEach(
+              line -> {
+                finishedAtEachChunk.add(providerFinished.get());
+                clientSawAChunk.countDown();
+              });
+      assertThat(finishedAtEachChunk).hasSizeGreaterThan(3);
+      // Relayed as they come, not buffered to the end: the first chunk came while it was held.
+      assertThat(finishedAtEachChunk.getFirst()).isFalse();
+      assertThat(providerFinished).isTrue();
+    } finally {
+      held.stop(0);
+    }
   }
 
   @Test
