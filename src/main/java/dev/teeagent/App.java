@@ -219,11 +219,13 @@ public final class App implements AutoCloseable {
     ScheduledExecutorService refresher =
         Executors.newSingleThreadScheduledExecutor(
             task -> Thread.ofPlatform().daemon().name("attestation-refresh").unstarted(task));
-    refresher.scheduleWithFixedDelay(
-        attestation::refreshLoggingFailures,
-        REFRESH_INTERVAL.toSeconds(),
-        REFRESH_INTERVAL.toSeconds(),
-        TimeUnit.SECONDS);
+    // refreshLoggingFailures catches and logs, so a throw never ends the schedule.
+    var _ =
+        refresher.scheduleWithFixedDelay(
+            attestation::refreshLoggingFailures,
+            REFRESH_INTERVAL.toSeconds(),
+            REFRESH_INTERVAL.toSeconds(),
+            TimeUnit.SECONDS);
     LOG.info(
         "agent {} listening on {}:{} as {} (operator {}, attestation {})",
         settings.teeName(),

@@ -31,7 +31,8 @@ final class StreamAssembler {
    * text grows in builders and is written into the nodes once, by {@link #completion()}: linear,
    * not quadratic, in the length of the answer.
    */
-  private final Map<ObjectNode, Map<String, StringBuilder>> appended = new IdentityHashMap<>();
+  private final IdentityHashMap<ObjectNode, Map<String, StringBuilder>> appended =
+      new IdentityHashMap<>();
 
   private record Choice(
       ObjectNode node, ObjectNode message, NavigableMap<Integer, ObjectNode> toolCalls) {}

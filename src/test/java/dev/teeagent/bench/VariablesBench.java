@@ -130,7 +130,7 @@ public final class VariablesBench {
 
   private static double median(java.util.function.DoubleSupplier round) {
     for (int i = 0; i < 3; i++) {
-      round.getAsDouble(); // warm-up: let the JIT compile the hot paths first
+      double _ = round.getAsDouble(); // warm-up: let the JIT compile the hot paths first
     }
     double[] results = new double[ROUNDS];
     for (int i = 0; i < ROUNDS; i++) {

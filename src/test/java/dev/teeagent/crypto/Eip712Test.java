@@ -9,7 +9,6 @@ import dev.teeagent.testing.RandomCases;
 import dev.teeagent.variables.CommandBatch;
 import dev.teeagent.variables.VariableCommand;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -93,16 +92,14 @@ class Eip712Test {
         .put("verifyingContract", domain.verifyingContract().checksummed());
     ObjectNode message = root.putObject("message");
     ArrayNode commands = message.putArray("commands");
-    List<ObjectNode> nodes = new ArrayList<>();
     for (VariableCommand command : batch.commands()) {
-      nodes.add(
-          commands
-              .addObject()
-              .put("function", command.function())
-              .put("name", command.name())
-              .put("value", command.value())
-              .put("hidden", command.hidden())
-              .put("immutable", command.immutable()));
+      commands
+          .addObject()
+          .put("function", command.function())
+          .put("name", command.name())
+          .put("value", command.value())
+          .put("hidden", command.hidden())
+          .put("immutable", command.immutable());
     }
     message.put("nonce", batch.nonce().toString());
     message.put("deadline", batch.deadline().toString());
