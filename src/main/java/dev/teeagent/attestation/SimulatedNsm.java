@@ -80,7 +80,7 @@ public final class SimulatedNsm extends CborNsm {
   }
 
   @Override
-  byte[] exchange(byte[] request) throws NsmException {
+  byte[] exchange(String name, byte[] request) throws NsmException {
     JsonNode decoded;
     try {
       decoded = NsmMessages.readRequest(request);
