@@ -276,11 +276,24 @@ public final class App implements AutoCloseable {
         : Optional.empty();
   }
 
+  /**
+   * Stops the server (draining requests), then closes the NSM and the LLM client. Each is closed
+   * even when one before it fails (a drain that times out with a request still running), and
+   * nothing is thrown to the shutdown hook.
+   */
   @Override
   public void close() {
     refresher.shutdownNow();
-    server.close();
-    nsm.close();
-    llm.close();
+    closeLogging("the HTTP server", server);
+    closeLogging("the NSM", nsm);
+    closeLogging("the LLM client", llm);
+  }
+
+  static void closeLogging(String part, AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("stopping {} failed: {}", part, e.toString());
+    }
   }
 }

@@ -30,8 +30,10 @@ public record AttestationDocument(
   static final int MAX_PCRS = 32;
   static final int MAX_CERTIFICATE_BYTES = 1024;
   static final int MAX_CABUNDLE = 16;
-  static final int MAX_PUBLIC_KEY_BYTES = 1024;
-  static final int MAX_USER_DATA_BYTES = 512;
+
+  /** AWS's CDDL: public_key, user_data and nonce are each 0 to 1024 bytes. */
+  static final int MAX_OPTIONAL_FIELD_BYTES = 1024;
+
   private static final Set<Integer> PCR_SIZES = Set.of(32, 48, 64);
   private static final Set<String> FIELDS =
       Set.of(
@@ -95,9 +97,9 @@ public record AttestationDocument(
         pcrs(fields.get("pcrs")),
         bytes(fields.get("certificate"), "certificate", 1, MAX_CERTIFICATE_BYTES),
         cabundle(fields.get("cabundle")),
-        optionalBytes(fields, "public_key", 1, MAX_PUBLIC_KEY_BYTES),
-        optionalBytes(fields, "user_data", 0, MAX_USER_DATA_BYTES),
-        optionalBytes(fields, "nonce", 0, MAX_USER_DATA_BYTES));
+        optionalBytes(fields, "public_key", 0, MAX_OPTIONAL_FIELD_BYTES),
+        optionalBytes(fields, "user_data", 0, MAX_OPTIONAL_FIELD_BYTES),
+        optionalBytes(fields, "nonce", 0, MAX_OPTIONAL_FIELD_BYTES));
   }
 
   private static SortedMap<Integer, byte[]> pcrs(Object value)
@@ -159,6 +161,6 @@ public record AttestationDocument(
   }
 
   private static AttestationVerificationException invalid(String reason) {
-    return new AttestationVerificationException(Check.SIGNATURE, "payload: " + reason);
+    return new AttestationVerificationException(Check.FIELDS, reason);
   }
 }

@@ -21,6 +21,12 @@ import org.slf4j.LoggerFactory;
 public final class AttestationService {
   private static final Logger LOG = LoggerFactory.getLogger(AttestationService.class);
 
+  /**
+   * The agent's own user_data, nonce and public_key stay within 512 bytes each (DESIGN §6), so
+   * verifiers stricter than AWS's 1024-byte CDDL accept its documents.
+   */
+  static final int MAX_OWN_FIELD_BYTES = 512;
+
   private final Nsm nsm;
   private final String teeName;
   private final Address operator;
@@ -117,10 +123,17 @@ public final class AttestationService {
     UserDataPreimage preimage =
         new UserDataPreimage(
             teeName, operator.checksummed(), agentKey.address().checksummed(), stateHash.get());
+    byte[] userData = preimage.userData(mapper);
+    byte[] publicKey = agentKey.publicKey();
+    for (byte[] field : new byte[][] {userData, nonce, publicKey}) {
+      if (field != null && field.length > MAX_OWN_FIELD_BYTES) {
+        throw new IllegalArgumentException("an attestation field is over 512 bytes");
+      }
+    }
     byte[] document;
     nsmLock.lock();
     try {
-      document = nsm.attestation(preimage.userData(mapper), nonce, agentKey.publicKey());
+      document = nsm.attestation(userData, nonce, publicKey);
     } finally {
       nsmLock.unlock();
     }

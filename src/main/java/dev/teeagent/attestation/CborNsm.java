@@ -11,8 +11,11 @@ import java.util.TreeSet;
  */
 abstract sealed class CborNsm implements Nsm permits NitroNsm, SimulatedNsm {
 
-  /** Sends one encoded request (≤ 4096 bytes) and returns the encoded answer (≤ 12288 bytes). */
-  abstract byte[] exchange(byte[] request) throws NsmException;
+  /**
+   * Sends one encoded request {@code name} (≤ 4096 bytes) and returns the encoded answer (≤ 12288
+   * bytes).
+   */
+  abstract byte[] exchange(String name, byte[] request) throws NsmException;
 
   @Override
   public final byte[] attestation(byte[] userData, byte[] nonce, byte[] publicKey)
@@ -33,7 +36,7 @@ abstract sealed class CborNsm implements Nsm permits NitroNsm, SimulatedNsm {
 
   @Override
   public final byte[] random() throws NsmException {
-    return NsmMessages.binary("GetRandom", call("GetRandom", NsmMessages.getRandom()), "random");
+    return NsmMessages.entropy(call("GetRandom", NsmMessages.getRandom()));
   }
 
   @Override
@@ -66,6 +69,6 @@ abstract sealed class CborNsm implements Nsm permits NitroNsm, SimulatedNsm {
       throw new NsmException.ProtocolFailure(
           name + ": request larger than " + NsmMessages.MAX_REQUEST_BYTES + " bytes");
     }
-    return NsmMessages.answer(name, exchange(request));
+    return NsmMessages.answer(name, exchange(name, request));
   }
 }

@@ -7,7 +7,9 @@ package dev.teeagent.attestation;
 public enum Check {
   /** (Online) the agent answered /attestation and /config with bodies signed as DESIGN §3 says. */
   FETCH("fetch"),
-  /** COSE_Sign1 shape, ES384 header, the payload's fields and the signature by the leaf key. */
+  /** The payload's fields have the types and sizes of AWS's specification, and no others. */
+  FIELDS("fields"),
+  /** COSE_Sign1 shape, ES384 header and the signature by the leaf key. */
   SIGNATURE("signature"),
   /** Leaf → intermediates → trusted root, every certificate valid at the validation time. */
   CHAIN("chain"),

@@ -3,9 +3,9 @@ package dev.teeagent.attestation;
 import java.util.Arrays;
 
 /**
- * An NSM call failed. The subclasses say where: the device (open/ioctl and errno), an {@code
- * {"Error": …}} answer of the module, or a malformed exchange. Messages carry no request or
- * response bytes, so they are safe to log; the agent still never shows them to clients.
+ * An NSM call failed. The subclasses say where: the device (open/ioctl and errno), no answer in
+ * time, an {@code {"Error": …}} answer of the module, or a malformed exchange. Messages carry no
+ * request or response bytes, so they are safe to log; the agent still never shows them to clients.
  */
 public abstract sealed class NsmException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -26,6 +26,15 @@ public abstract sealed class NsmException extends Exception {
 
     public int errno() {
       return errno;
+    }
+  }
+
+  /** The NSM gave no answer within the caller's deadline (or is still busy with one it did not). */
+  public static final class NoAnswer extends NsmException {
+    private static final long serialVersionUID = 1L;
+
+    public NoAnswer(String message) {
+      super(message);
     }
   }
 
@@ -96,7 +105,9 @@ public abstract sealed class NsmException extends Exception {
             case 19 -> "ENODEV (no such device)";
             case 22 -> "EINVAL (invalid argument)";
             case ENOTTY -> "ENOTTY (not an NSM device: inappropriate ioctl)";
+            case 11 -> "EAGAIN (try again)";
             case 90 -> "EMSGSIZE (message too long)";
+            case 110 -> "ETIMEDOUT (the NSM driver gave up waiting for the module)";
             default -> "errno " + errno;
           };
       return name;

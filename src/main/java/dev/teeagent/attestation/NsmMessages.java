@@ -1,6 +1,9 @@
 package dev.teeagent.attestation;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.io.IOException;
@@ -15,8 +18,12 @@ final class NsmMessages {
   static final int MAX_REQUEST_BYTES = 0x1000;
   static final int RESPONSE_BUFFER_BYTES = 0x3000;
   static final int MAX_FIELD_BYTES = 1024;
+  static final int MIN_RANDOM_BYTES = 32;
 
   private static final CBORMapper MAPPER = new CBORMapper(CborEncoding.factory());
+  // Bytes after the answer's one CBOR item are refused, as AWS's own client does.
+  private static final ObjectReader ANSWER_READER =
+      MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private NsmMessages() {}
 
@@ -71,7 +78,10 @@ final class NsmMessages {
   static JsonNode answer(String request, byte[] response) throws NsmException {
     JsonNode root;
     try {
-      root = MAPPER.readTree(response);
+      root = ANSWER_READER.readTree(response);
+    } catch (MismatchedInputException e) {
+      throw new NsmException.ProtocolFailure(
+          request + ": the NSM's answer has bytes after its CBOR item");
     } catch (IOException e) {
       throw new NsmException.ProtocolFailure(request + ": the NSM's answer is not CBOR");
     }
@@ -86,6 +96,23 @@ final class NsmMessages {
       }
     }
     throw new NsmException.ProtocolFailure(request + ": the NSM answered something else");
+  }
+
+  /**
+   * GetRandom's entropy, refused below {@link #MIN_RANDOM_BYTES}: the agent's SecureRandom is
+   * seeded from it before any key is drawn (the real NSM gives 256 bytes).
+   */
+  static byte[] entropy(JsonNode fields) throws NsmException {
+    byte[] random = binary("GetRandom", fields, "random");
+    if (random.length < MIN_RANDOM_BYTES) {
+      throw new NsmException.ProtocolFailure(
+          "GetRandom: the NSM gave "
+              + random.length
+              + " bytes of entropy, fewer than the "
+              + MIN_RANDOM_BYTES
+              + " needed");
+    }
+    return random;
   }
 
   static byte[] binary(String request, JsonNode fields, String name) throws NsmException {

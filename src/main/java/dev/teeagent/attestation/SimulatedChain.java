@@ -29,7 +29,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * short-lived (3 hours) and replaced by a fresh key an hour before it expires. Keys live in memory
  * only and die with the process.
  */
-final class SimulatedChain {
+final class SimulatedChain implements SigningChain {
   // Written most-significant RDN first, as AWS's are encoded (printed: CN=…,OU=…,O=…).
   static final X500Name ROOT_NAME =
       new X500Name("O=Local,OU=TEE Agent (simulated),CN=simulated.nitro-enclaves");
@@ -83,17 +83,20 @@ final class SimulatedChain {
         random, root, intermediateKey, intermediate, new X500Name("CN=" + moduleId));
   }
 
-  X509Certificate root() {
+  @Override
+  public X509Certificate root() {
     return root;
   }
 
   /** The cabundle of a document: root first, then the intermediate. */
-  List<X509Certificate> cabundle() {
+  @Override
+  public List<X509Certificate> cabundle() {
     return List.of(root, intermediate);
   }
 
   /** The leaf valid at {@code now}, issuing a new one when the current one is about to expire. */
-  synchronized Leaf leafAt(Instant now) {
+  @Override
+  public synchronized Leaf leafAt(Instant now) {
     if (leaf == null
         || now.isBefore(leaf.certificate().getNotBefore().toInstant())
         || now.plus(RENEW_BEFORE_EXPIRY).isAfter(leaf.certificate().getNotAfter().toInstant())) {

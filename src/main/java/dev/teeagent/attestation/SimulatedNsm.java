@@ -25,14 +25,14 @@ public final class SimulatedNsm extends CborNsm {
 
   private final Clock clock;
   private final SecureRandom random;
-  private final SimulatedChain chain;
+  private final SigningChain chain;
   private final SortedMap<Integer, byte[]> pcrs;
   private final String moduleId;
 
   private SimulatedNsm(
       Clock clock,
       SecureRandom random,
-      SimulatedChain chain,
+      SigningChain chain,
       SortedMap<Integer, byte[]> pcrs,
       String moduleId) {
     this.clock = clock;
@@ -51,6 +51,16 @@ public final class SimulatedNsm extends CborNsm {
     String moduleId = newModuleId(random);
     SimulatedChain chain = SimulatedChain.generate(clock.instant(), random, moduleId);
     return new SimulatedNsm(clock, random, chain, code.join().pcrs(), moduleId);
+  }
+
+  /** A module signing with another chain (tests: one shaped like AWS's, on a skewable clock). */
+  static SimulatedNsm withChain(
+      Clock clock,
+      SecureRandom random,
+      SigningChain chain,
+      SortedMap<Integer, byte[]> pcrs,
+      String moduleId) {
+    return new SimulatedNsm(clock, random, chain, pcrs, moduleId);
   }
 
   static SimulatedNsm start(Clock clock, SecureRandom random, CodeMeasurement code) {
@@ -80,7 +90,7 @@ public final class SimulatedNsm extends CborNsm {
   }
 
   @Override
-  byte[] exchange(byte[] request) throws NsmException {
+  byte[] exchange(String name, byte[] request) throws NsmException {
     JsonNode decoded;
     try {
       decoded = NsmMessages.readRequest(request);

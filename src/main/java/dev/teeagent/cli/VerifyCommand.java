@@ -49,8 +49,9 @@ import picocli.CommandLine.Option;
       "",
       "Expected PCRs: --pcrs FILE (the JSON `make eif` writes to build/pcrs.json, the",
       "\"Measurements\" of nitro-cli build-enclave) and/or --pcrN HEX for any N in 0..31,",
-      "e.g. --pcr0 <96 hex digits> --pcr8 <96 hex digits>.",
-      "Exit status: 0 verified, 1 a check failed, 2 usage error."
+      "e.g. --pcr0 <96 hex digits> --pcr8 <96 hex digits>. Without any, the code is not pinned",
+      "and the verdict is NOT VERIFIED unless --allow-any-code is given.",
+      "Exit status: 0 verified, 1 a check failed or the code is not pinned, 2 usage error."
     })
 final class VerifyCommand implements Callable<Integer> {
   private static final Pattern PCR_OPTION = Pattern.compile("--pcr(\\d{1,2})(?:=(.*))?");
@@ -101,6 +102,13 @@ final class VerifyCommand implements Callable<Integer> {
       description = "Accept a debug-mode enclave (all-zero PCRs). For testing only.")
   boolean allowDebug;
 
+  @Option(
+      names = "--allow-any-code",
+      description =
+          "Accept the document without expected PCRs: it then proves a genuine enclave, not which"
+              + " code it runs.")
+  boolean allowAnyCode;
+
   @CommandLine.Unmatched List<String> unmatched = new ArrayList<>();
 
   @Override
@@ -149,6 +157,16 @@ final class VerifyCommand implements Callable<Integer> {
     if (!report.passed()) {
       err.println("NOT VERIFIED: " + report.failures().size() + " check(s) failed");
       return 1;
+    }
+    if (pcrs.isEmpty()) {
+      if (!allowAnyCode) {
+        err.println(
+            "NOT VERIFIED: the code is not pinned (no expected PCRs given): give --pcrs FILE or"
+                + " --pcrN HEX, or --allow-any-code to accept whatever code the enclave runs");
+        return 1;
+      }
+      err.println("VERIFIED (any code: no PCRs pinned, as --allow-any-code asked)");
+      return 0;
     }
     err.println("VERIFIED");
     return 0;

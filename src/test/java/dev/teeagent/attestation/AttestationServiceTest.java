@@ -39,6 +39,20 @@ class AttestationServiceTest {
   }
 
   @Test
+  void theAgentsOwnFieldsStayWithin512BytesAndALongerNonceIsNeverSent() throws Exception {
+    AttestationService service =
+        service(SimulatedNsm.start(Clock.systemUTC(), random), Clock.systemUTC(), 10);
+    AttestationDocument fields = service.attest(new byte[512]).fields();
+    assertThat(fields.nonce()).hasValueSatisfying(n -> assertThat(n).hasSize(512));
+    assertThat(fields.userData().orElseThrow().length)
+        .isLessThanOrEqualTo(AttestationService.MAX_OWN_FIELD_BYTES);
+    assertThat(fields.publicKey().orElseThrow().length)
+        .isLessThanOrEqualTo(AttestationService.MAX_OWN_FIELD_BYTES);
+    assertThatThrownBy(() -> service.attest(new byte[513]))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void theClockCheckRefusesWhileSkewedAndRecoversOnTheNextRefresh() throws Exception {
     Instant start = Instant.parse("2026-04-01T00:00:00Z");
     MutableClock nsmClock = new MutableClock(start);

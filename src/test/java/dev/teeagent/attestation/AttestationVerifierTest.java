@@ -150,7 +150,8 @@ class AttestationVerifierTest {
     assertThat(report.passed()).as("flipped byte %d", flippedAt).isFalse();
     assertThat(report.failures().getFirst().check())
         .as("flipped byte %d", flippedAt)
-        .isEqualTo(Check.SIGNATURE);
+        // A flip that breaks a field's shape is caught before the signature is checked.
+        .isIn(Check.FIELDS, Check.SIGNATURE);
   }
 
   private static byte[] flip(byte[] original, int index) {

@@ -72,6 +72,52 @@ class DocumentEncodingTest {
         .contains("unknown payload field \"noncx\"");
     byte[] sha256 = replace(documents.payload(true, null), ascii("SHA384"), ascii("SHA256"));
     assertThat(failure(documents.sign(sha256)).reason()).contains("digest is not SHA384");
+    assertThat(failure(documents.sign(sha256)).check()).isEqualTo(Check.FIELDS);
+  }
+
+  @Test
+  void theOptionalFieldsMayHoldZeroTo1024BytesAsAwsCddlSays() throws Exception {
+    byte[] full = new byte[1024];
+    java.util.Arrays.fill(full, (byte) 7);
+    AttestationDocument doc =
+        verifier
+            .verify(
+                documents.sign(documents.payloadWith(new byte[0], full, full)),
+                VerificationOptions.atDocumentTime().withNonce(full))
+            .document();
+    assertThat(doc.publicKey()).hasValueSatisfying(key -> assertThat(key).isEmpty());
+    assertThat(doc.userData()).hasValueSatisfying(data -> assertThat(data).hasSize(1024));
+    verifier.verify(
+        documents.sign(documents.payloadWith(full, new byte[0], null)),
+        VerificationOptions.atDocumentTime());
+  }
+
+  @Test
+  void aFieldOver1024BytesFailsUnderTheFieldsCheckNotTheSignature() {
+    byte[] over = new byte[1025];
+    for (String field : new String[] {"public_key", "user_data", "nonce"}) {
+      byte[] payload =
+          documents.payloadWith(
+              field.equals("public_key") ? over : null,
+              field.equals("user_data") ? over : null,
+              field.equals("nonce") ? over : null);
+      VerificationReport report =
+          verifier.check(documents.sign(payload), VerificationOptions.atDocumentTime());
+      assertThat(report.passed()).isFalse();
+      assertThat(report.failures().getFirst().line())
+          .isEqualTo("FAIL  fields: " + field + " is not a byte string of 0 to 1024 bytes");
+    }
+  }
+
+  @Test
+  void whatTheNsmProducesForMaximalFieldsVerifies() throws Exception {
+    SimulatedNsm nsm = SimulatedNsm.start(Clock.systemUTC(), new SecureRandom());
+    byte[] full = new byte[1024];
+    byte[] document = nsm.attestation(full, full, new byte[0]);
+    VerifiedAttestation verified =
+        new AttestationVerifier(TrustedRoot.of(nsm.rootCertificate()), Clock.systemUTC())
+            .verify(document, VerificationOptions.atDocumentTime().withNonce(full));
+    assertThat(verified.document().nonce()).hasValueSatisfying(n -> assertThat(n).hasSize(1024));
   }
 
   @Test

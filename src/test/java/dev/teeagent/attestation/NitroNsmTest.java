@@ -75,4 +75,26 @@ class NitroNsmTest {
       }
     }
   }
+
+  @Test
+  void errnoValuesAreNamedInMessages() {
+    assertThat(new NsmException.DeviceFailure("ioctl on /dev/nsm", 110).getMessage())
+        .isEqualTo(
+            "ioctl on /dev/nsm failed: ETIMEDOUT (the NSM driver gave up waiting for the module)");
+    assertThat(new NsmException.DeviceFailure("ioctl on /dev/nsm", 4).getMessage())
+        .contains("EINTR");
+    assertThat(new NsmException.DeviceFailure("ioctl on /dev/nsm", 1234).getMessage())
+        .endsWith("errno 1234");
+  }
+
+  @Test
+  void closeReturnsAtOnceAndLaterCallsFailWithEbadf() throws Exception {
+    NitroNsm nsm = NitroNsm.open(Path.of("/dev/null"), java.time.Duration.ofSeconds(1));
+    assertThatThrownBy(nsm::random).isInstanceOf(NsmException.DeviceFailure.class);
+    nsm.close();
+    assertThatThrownBy(() -> nsm.describePcr(0))
+        .isInstanceOfSatisfying(
+            NsmException.DeviceFailure.class,
+            e -> assertThat(e.getMessage()).contains("closed /dev/null").contains("EBADF"));
+  }
 }

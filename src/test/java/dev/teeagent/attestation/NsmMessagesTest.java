@@ -112,6 +112,52 @@ class NsmMessagesTest {
     assertThat(NsmMessages.binary("GetRandom", fields, "random")).containsExactly(1, 2, 3);
   }
 
+  @Test
+  void bytesAfterAValidAnswerAreRefusedAsAwsClientDoes() throws Exception {
+    String valid =
+        "a169" + ascii("GetRandom") + "a166" + ascii("random") + "5820" + "07".repeat(32);
+    assertThat(NsmMessages.answer("GetRandom", HEX.parseHex(valid))).isNotNull();
+    for (String trailer : new String[] {"00", "a0", "f6", "ff"}) {
+      assertThatThrownBy(() -> NsmMessages.answer("GetRandom", HEX.parseHex(valid + trailer)))
+          .as("trailer %s", trailer)
+          .isInstanceOfSatisfying(
+              NsmException.ProtocolFailure.class,
+              e -> assertThat(e.getMessage()).startsWith("GetRandom: the NSM's answer"));
+    }
+  }
+
+  @Test
+  void anEmptyOrShortGetRandomAnswerIsRefusedAndEnoughEntropyIsKept() throws Exception {
+    for (int length : new int[] {0, 1, NsmMessages.MIN_RANDOM_BYTES - 1}) {
+      var fields = NsmMessages.answer("GetRandom", randomAnswer(length));
+      assertThatThrownBy(() -> NsmMessages.entropy(fields))
+          .as("%d bytes", length)
+          .isInstanceOfSatisfying(
+              NsmException.ProtocolFailure.class,
+              e ->
+                  assertThat(e.getMessage())
+                      .isEqualTo(
+                          "GetRandom: the NSM gave "
+                              + length
+                              + " bytes of entropy, fewer than the 32 needed"));
+    }
+    for (int length : new int[] {NsmMessages.MIN_RANDOM_BYTES, 256}) {
+      assertThat(NsmMessages.entropy(NsmMessages.answer("GetRandom", randomAnswer(length))))
+          .hasSize(length);
+    }
+  }
+
+  private static byte[] randomAnswer(int length) {
+    return NsmMessages.encodeAnswer(
+        "GetRandom",
+        out -> {
+          out.writeStartObject(null, 1);
+          out.writeFieldName("random");
+          out.writeBinary(new byte[length]);
+          out.writeEndObject();
+        });
+  }
+
   private static String ascii(String text) {
     return HEX.formatHex(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
   }

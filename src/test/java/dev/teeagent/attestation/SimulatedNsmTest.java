@@ -141,7 +141,8 @@ class SimulatedNsmTest {
               out.writeEndObject();
               out.writeEndObject();
             });
-    assertThatThrownBy(() -> NsmMessages.answer("Attestation", nsm.exchange(tooLarge)))
+    assertThatThrownBy(
+            () -> NsmMessages.answer("Attestation", nsm.exchange("Attestation", tooLarge)))
         .isInstanceOfSatisfying(
             NsmException.ErrorAnswer.class,
             e -> assertThat(e.code()).isEqualTo(NsmException.ErrorCode.InputTooLarge));

@@ -53,6 +53,30 @@ final class TestDocuments {
 
   /** A payload with raw certificate bytes, which need not even parse. */
   byte[] payload(boolean definite, byte[] nonce, List<byte[]> cabundle, byte[] leaf) {
+    return payload(definite, cabundle, leaf, null, null, nonce);
+  }
+
+  /** A valid payload carrying the three optional fields as given (null: CBOR null). */
+  byte[] payloadWith(byte[] publicKey, byte[] userData, byte[] nonce) {
+    try {
+      List<byte[]> bundle = new java.util.ArrayList<>();
+      for (X509Certificate certificate : chain.cabundle()) {
+        bundle.add(der(certificate));
+      }
+      return payload(
+          true, bundle, der(chain.leafAt(now).certificate()), publicKey, userData, nonce);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private byte[] payload(
+      boolean definite,
+      List<byte[]> cabundle,
+      byte[] leaf,
+      byte[] publicKey,
+      byte[] userData,
+      byte[] nonce) {
     return CborEncoding.encode(
         out -> {
           startMap(out, definite, 9);
@@ -83,8 +107,8 @@ final class TestDocuments {
             out.writeBinary(certificate);
           }
           out.writeEndArray();
-          NsmMessages.writeOptional(out, "public_key", null);
-          NsmMessages.writeOptional(out, "user_data", null);
+          NsmMessages.writeOptional(out, "public_key", publicKey);
+          NsmMessages.writeOptional(out, "user_data", userData);
           NsmMessages.writeOptional(out, "nonce", nonce);
           out.writeEndObject();
         });

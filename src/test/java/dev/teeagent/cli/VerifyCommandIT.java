@@ -77,8 +77,13 @@ class VerifyCommandIT {
   }
 
   @Test
-  void verifyUrlPassesEveryStepWithTheSimulatedRoot() throws Exception {
-    Run run = run("verify", "--url", url, "--root", simulatedRoot.toString());
+  void verifyUrlPassesEveryStepWithTheSimulatedRootButIsNotVerifiedWithoutPcrs() throws Exception {
+    Run unpinned = run("verify", "--url", url, "--root", simulatedRoot.toString());
+    assertThat(unpinned.exit()).as(unpinned.output()).isEqualTo(1);
+    assertThat(unpinned.output())
+        .contains("ok    user data:")
+        .contains("NOT VERIFIED: the code is not pinned");
+    Run run = run("verify", "--url", url, "--root", simulatedRoot.toString(), "--allow-any-code");
     assertThat(run.exit()).as(run.output()).isZero();
     assertThat(run.output())
         .contains("ok    fetch:")
@@ -88,7 +93,7 @@ class VerifyCommandIT {
         .contains("ok    nonce:")
         .contains("ok    agent key:")
         .contains("ok    user data:")
-        .contains("VERIFIED")
+        .contains("VERIFIED (any code")
         .contains("\"tee_name\" : \"verify-it\"");
   }
 

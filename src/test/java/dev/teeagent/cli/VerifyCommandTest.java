@@ -114,12 +114,41 @@ class VerifyCommandTest {
   }
 
   @Test
+  void withoutExpectedPcrsTheVerdictSaysTheCodeIsNotPinnedUnlessAnyCodeIsAllowed()
+      throws Exception {
+    String document = fixture("nitro_prod_2025-02-21.cbor").toString();
+    Path onlyAlgorithm =
+        Files.writeString(dir.resolve("no-pcr.json"), "{\"HashAlgorithm\": \"Sha384 { ... }\"}");
+    Path emptyMeasurements = Files.writeString(dir.resolve("empty.json"), "{\"Measurements\": {}}");
+    for (Run run :
+        new Run[] {
+          verify("--document", document, "--at-document-time"),
+          verify("--document", document, "--at-document-time", "--pcrs", onlyAlgorithm.toString()),
+          verify(
+              "--document", document, "--at-document-time", "--pcrs", emptyMeasurements.toString())
+        }) {
+      assertThat(run.exit()).as(run.err()).isEqualTo(1);
+      assertThat(run.err())
+          .contains("ok    chain:")
+          .endsWith(
+              "NOT VERIFIED: the code is not pinned (no expected PCRs given): give --pcrs FILE or"
+                  + " --pcrN HEX, or --allow-any-code to accept whatever code the enclave runs\n")
+          .doesNotContain("\nVERIFIED");
+    }
+    Run allowed = verify("--document", document, "--at-document-time", "--allow-any-code");
+    assertThat(allowed.exit()).as(allowed.err()).isZero();
+    assertThat(allowed.err())
+        .endsWith("VERIFIED (any code: no PCRs pinned, as --allow-any-code asked)\n");
+  }
+
+  @Test
   void theDebugDocumentIsRefusedUnlessDebugIsAllowed() throws Exception {
     String document = fixture("nitro_debug_2022-10-12.cbor").toString();
     Run refused = verify("--document", document, "--at-document-time");
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.err()).contains("FAIL  debug:").contains("--allow-debug");
-    Run allowed = verify("--document", document, "--at-document-time", "--allow-debug");
+    Run allowed =
+        verify("--document", document, "--at-document-time", "--allow-debug", "--allow-any-code");
     assertThat(allowed.exit()).as(allowed.err()).isZero();
     assertThat(allowed.out()).contains("\"debug_mode\" : true").contains("\"nonce\" : null");
   }

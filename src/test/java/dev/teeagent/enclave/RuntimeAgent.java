@@ -196,6 +196,11 @@ final class RuntimeAgent implements AutoCloseable {
 
   @Override
   public void close() {
+    stop(process);
+  }
+
+  /** SIGTERM, then SIGKILL if it is still running 20 s later. */
+  static void stop(Process process) {
     process.destroy();
     try {
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
