@@ -177,7 +177,8 @@ public final class App implements AutoCloseable {
             rpc.join(),
             state::withOperatorNonce,
             signerNonces,
-            entry -> state.appendTransaction(mapper.valueToTree(entry)).index());
+            entry -> state.appendTransaction(mapper.valueToTree(entry)).index(),
+            state::exclusively);
     Nsm nsm = nsmReady.join();
     AttestationService attestation =
         new AttestationService(

@@ -42,6 +42,8 @@ public enum ErrorCode {
   // transactions: the request against the chain, the policy (each rule its own 403), the RPC
   CHAIN_ID_MISMATCH(409, "chain_id_mismatch"),
   INSUFFICIENT_FUNDS(409, "insufficient_funds"),
+  FEE_BELOW_BASE_FEE(409, "fee_below_base_fee"),
+  GAS_ABOVE_BLOCK_LIMIT(409, "gas_above_block_limit"),
   TX_AUTHORIZATION_REQUIRED(403, "tx_authorization_required"),
   TX_SIGNER_NOT_ALLOWED(403, "tx_signer_not_allowed"),
   TX_LIMITS_REQUIRED(403, "tx_limits_required"),
@@ -53,6 +55,8 @@ public enum ErrorCode {
   TX_CALL_NOT_ALLOWED(403, "tx_call_not_allowed"),
   TX_CHAIN_NOT_ALLOWED(403, "tx_chain_not_allowed"),
   TX_RPC_URL_NOT_ALLOWED(403, "tx_rpc_url_not_allowed"),
+  TX_BROADCAST_REQUIRED(403, "tx_broadcast_required"),
+  TX_FILL_OPERATOR_ONLY(403, "tx_fill_operator_only"),
   TX_POLICY_INVALID(503, "tx_policy_invalid"),
   RPC_UNREACHABLE(502, "rpc_unreachable"),
   RPC_BAD_RESPONSE(502, "rpc_bad_response"),
@@ -62,6 +66,9 @@ public enum ErrorCode {
   INTERNAL_ERROR(500, "internal_error"),
   CLOCK_SKEW(503, "clock_skew"),
   ATTESTATION_UNAVAILABLE(503, "attestation_unavailable"),
+  // prompt: the operator's bounds on what anonymous clients may spend of the operator's key
+  LLM_MODEL_NOT_ALLOWED(403, "llm_model_not_allowed"),
+  LLM_MAX_TOKENS_EXCEEDED(403, "llm_max_tokens_exceeded"),
   // LLM provider (prompt): one code per kind of failure, so clients can tell them apart
   LLM_NOT_CONFIGURED(503, "llm_not_configured"),
   LLM_MISCONFIGURED(503, "llm_misconfigured"),

@@ -10,8 +10,9 @@ import java.util.Set;
 /**
  * The body of {@code POST /prompt} (DESIGN §4): the seed's fields plus an allow-list of sampling
  * fields passed through to the provider. Anything else is refused by the strict parser, because a
- * field passed through unseen could change the answer. Defaults: {@code max_tokens} 350, {@code
- * tool_choice} "auto" when tools are given.
+ * field passed through unseen could change the answer. Defaults: {@code max_tokens} 350 (or the
+ * operator's {@code llm_max_tokens} when lower, see {@link #maxTokensOr}), {@code tool_choice}
+ * "auto" when tools are given.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PromptRequest(
@@ -55,8 +56,7 @@ public record PromptRequest(
       tools = checkedTools(tools);
     }
     toolChoice = checkedToolChoice(toolChoice, tools);
-    maxTokens = maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens;
-    if (maxTokens < 1) {
+    if (maxTokens != null && maxTokens < 1) {
       throw BadPrompt.invalid("max_tokens must be a positive integer");
     }
     BadPrompt.requireRange("temperature", temperature, 0, 2);
@@ -71,6 +71,13 @@ public record PromptRequest(
     responseFormat = responseFormat == null || responseFormat.isNull() ? null : responseFormat;
     checkResponseFormat(responseFormat);
     stream = Boolean.TRUE.equals(stream);
+  }
+
+  /**
+   * The max_tokens sent: the client's, else the default bounded by the operator's {@code limit}.
+   */
+  int maxTokensOr(int limit) {
+    return maxTokens != null ? maxTokens : Math.min(DEFAULT_MAX_TOKENS, limit);
   }
 
   private static List<FunctionTool> checkedTools(List<FunctionTool> tools) {

@@ -14,10 +14,11 @@ import okio.BufferedSource;
 
 /**
  * Answers prompts through the operator's provider. In order: the provider variables (503 when
- * unusable), the model (request or {@code llm_model}), a free slot among the calls in flight (503
- * {@code llm_busy}), the per-minute limit (429), then the call; a refused prompt counts nowhere.
- * The answer carries what was asked and the hash of the exact bytes sent, so the signature binds
- * question, answer and provider.
+ * unusable), the model (request or {@code llm_model}) and {@code max_tokens} within the operator's
+ * bounds (403: anonymous clients spend the operator's key), a free slot among the calls in flight
+ * (503 {@code llm_busy}), the per-minute limit (429), then the call; a refused prompt counts
+ * nowhere. The answer carries what was asked and the hash of the exact bytes sent, so the signature
+ * binds question, answer and provider.
  */
 public final class PromptService {
   static final long MAX_ANSWER_BYTES = 8L * 1024 * 1024;
@@ -93,7 +94,9 @@ public final class PromptService {
       throw new AgentException(
           ErrorCode.MISSING_FIELD, "model is required: the operator has set no llm_model");
     }
-    ProviderRequest sent = ProviderRequest.build(request, model, mapper);
+    vars.requireAllowed(model, request.maxTokens());
+    ProviderRequest sent =
+        ProviderRequest.build(request, model, request.maxTokensOr(vars.maxTokens()), mapper);
     // The slot first: a prompt refused as busy must not count against the minute's limit.
     if (!inFlight.tryAcquire()) {
       throw new AgentException(

@@ -20,12 +20,14 @@ record ProviderRequest(ArrayNode messages, ArrayNode tools, ObjectNode parameter
   private static final List<String> NOT_PARAMETERS =
       List.of("model", "system_prompt", "messages", "tools", "stream");
 
-  static ProviderRequest build(PromptRequest request, String model, ObjectMapper mapper) {
+  static ProviderRequest build(
+      PromptRequest request, String model, int maxTokens, ObjectMapper mapper) {
     ArrayNode messages = mapper.valueToTree(request.messages());
     ArrayNode tools = request.tools() == null ? null : mapper.valueToTree(request.tools());
     // Every other member of the request (absent ones are left out), as the provider gets it.
     ObjectNode parameters = mapper.valueToTree(request);
     parameters.remove(NOT_PARAMETERS);
+    parameters.put("max_tokens", maxTokens);
     if (request.stream()) {
       parameters.put("stream", true);
       parameters.putObject("stream_options").put("include_usage", true);

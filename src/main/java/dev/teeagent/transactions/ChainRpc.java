@@ -62,18 +62,31 @@ final class ChainRpc {
         r -> r.getMaxPriorityFeePerGas());
   }
 
-  /** The latest block's base fee, or empty on a chain without EIP-1559. */
-  Optional<BigInteger> latestBaseFee() {
+  /** What the latest block says about the fees and gas a transaction needs to be mined. */
+  record Head(Optional<BigInteger> baseFee, BigInteger gasLimit) {}
+
+  /** The latest block's base fee (empty on a chain without EIP-1559) and gas limit. */
+  Head latestBlock() {
     return call(
         "eth_getBlockByNumber",
         web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false),
         r -> {
-          if (r.getBlock() == null) {
+          var block = r.getBlock();
+          if (block == null) {
             throw new IllegalStateException("no latest block");
           }
-          return Optional.ofNullable(r.getBlock().getBaseFeePerGasRaw())
-              .map(raw -> r.getBlock().getBaseFeePerGas());
+          return new Head(
+              Optional.ofNullable(block.getBaseFeePerGasRaw()).map(raw -> block.getBaseFeePerGas()),
+              block.getGasLimit());
         });
+  }
+
+  /** The count of the agent's transactions in mined blocks (the mempool left out). */
+  BigInteger minedTransactionCount(Address address) {
+    return call(
+        "eth_getTransactionCount",
+        web3j.ethGetTransactionCount(address.checksummed(), DefaultBlockParameterName.LATEST),
+        r -> r.getTransactionCount());
   }
 
   BigInteger estimateGas(Address from, Address to, BigInteger value, String data) {

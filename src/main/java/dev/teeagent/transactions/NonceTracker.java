@@ -1,5 +1,7 @@
 package dev.teeagent.transactions;
 
+import dev.teeagent.error.AgentException;
+import dev.teeagent.error.ErrorCode;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.TreeSet;
@@ -21,7 +23,13 @@ import org.slf4j.LoggerFactory;
  * <p>A nonce whose broadcast failed is <em>unsettled</em>: the node may or may not hold the
  * transaction. When no request of that chain is in flight, the next request asks the RPC's pending
  * count and releases every unsettled nonce at or above it, to be reused before a new one; those
- * below it are on the chain. A transaction signed with {@code broadcast: false} keeps its nonce.
+ * below it are on the chain. A transaction signed with {@code broadcast: false} keeps its nonce
+ * (only the operator may ask for one). Every RPC that settles is one the operator chose: open and
+ * API-signer requests must name an RPC listed in {@code tx_allowed_rpc_urls}.
+ *
+ * <p>The operator may <em>fill</em> a nonce already handed out ({@link #reserveFill}): a new
+ * transaction with the same nonce, to fill a gap the chain waits on or replace one stuck in a
+ * mempool.
  */
 public final class NonceTracker {
   private static final Logger LOG = LoggerFactory.getLogger(NonceTracker.class);
@@ -29,7 +37,17 @@ public final class NonceTracker {
   private final Map<Long, Chain> chains = new ConcurrentHashMap<>();
 
   /** A nonce handed out for one transaction; report its outcome exactly once. */
-  public record Lease(long chainId, BigInteger nonce) {}
+  public record Lease(long chainId, BigInteger nonce, Was was) {}
+
+  /** What the leased nonce was before: where it goes back if the signature never leaves. */
+  public enum Was {
+    /** new, or released for reuse: free again */
+    FREE,
+    /** a failed broadcast not yet settled: unsettled again */
+    UNSETTLED,
+    /** handed out and believed sent: stays handed out */
+    HANDED_OUT
+  }
 
   /**
    * Starts the chain's counter at first use and settles failed broadcasts when the chain is idle.
@@ -71,7 +89,38 @@ public final class NonceTracker {
         nonce = chain.next;
         chain.next = chain.next.add(BigInteger.ONE);
       }
-      return new Lease(chainId, nonce);
+      return new Lease(chainId, nonce, Was.FREE);
+    }
+  }
+
+  /**
+   * The operator's fill of {@code nonce}, one the agent has handed out on the chain: leased again,
+   * whatever it was (released, unsettled or sent), so no other request takes it meanwhile.
+   */
+  public Lease reserveFill(long chainId, BigInteger nonce) {
+    Chain chain = chains.get(chainId);
+    if (chain == null) {
+      throw new IllegalStateException("prepare the chain first");
+    }
+    synchronized (chain) {
+      if (nonce.compareTo(chain.next) >= 0) {
+        throw new AgentException(
+            ErrorCode.INVALID_FIELD,
+            "fill_nonce "
+                + nonce
+                + " has not been handed out on chain "
+                + chainId
+                + " (the next new nonce is "
+                + chain.next
+                + "): only a nonce already used can be filled or replaced; leave fill_nonce out");
+      }
+      Was was =
+          chain.released.remove(nonce)
+              ? Was.FREE
+              : chain.unsettled.remove(nonce) ? Was.UNSETTLED : Was.HANDED_OUT;
+      chain.reservations++;
+      chain.inFlight++;
+      return new Lease(chainId, nonce, was);
     }
   }
 
@@ -88,7 +137,13 @@ public final class NonceTracker {
     Chain chain = chains.get(lease.chainId());
     synchronized (chain) {
       chain.inFlight--;
-      chain.released.add(lease.nonce());
+      switch (lease.was()) {
+        case FREE -> chain.released.add(lease.nonce());
+        case UNSETTLED -> chain.unsettled.add(lease.nonce());
+        case HANDED_OUT -> {
+          // it was in use before the fill: it still is
+        }
+      }
     }
   }
 

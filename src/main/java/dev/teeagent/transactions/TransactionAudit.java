@@ -8,7 +8,14 @@ package dev.teeagent.transactions;
 public interface TransactionAudit {
   long append(Entry entry);
 
-  /** DESIGN §5's transaction payload: raw signed tx, hash, mode, authorizing address (or null). */
+  /**
+   * DESIGN §5's transaction payload: raw signed tx, hash, mode, authorizing address (or null), and
+   * for an operator's fill the nonce it fills (else null).
+   */
   record Entry(
-      String signedTransaction, String transactionHash, String mode, String authorizedBy) {}
+      String signedTransaction,
+      String transactionHash,
+      String mode,
+      String authorizedBy,
+      String fillNonce) {}
 }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -71,27 +72,78 @@ public final class TransactionPolicy {
   public record Admission(
       Mode mode, Optional<Address> signer, PolicyVariables rules, SignTransactionRequest request) {}
 
+  /** A request whose chain is known, and where that chain id came from. */
+  public record Pinned(SignTransactionRequest request, String chainIdSource) {}
+
+  /**
+   * The request's chain: its {@code chain_id}; else the one id of {@code tx_allowed_chain_ids};
+   * else, when that list has several, the RPC's {@code eth_chainId} if it is listed (the RPC asked
+   * only once the policy allows it). Without a pin, {@code chain_id} is required.
+   */
+  public Pinned pinChain(SignTransactionRequest request, Supplier<BigInteger> rpcChainId) {
+    if (request.chainId() != null) {
+      return new Pinned(request, "request");
+    }
+    PolicyVariables rules = PolicyVariables.read(variables);
+    Optional<Set<BigInteger>> listed = rules.allowedChainIds();
+    if (listed.isEmpty()) {
+      throw new AgentException(
+          ErrorCode.MISSING_FIELD,
+          "chain_id is required: add \"chain_id\": <the chain's id> to the request (the operator"
+              + " can pin one chain with tx_allowed_chain_ids, which makes chain_id optional)");
+    }
+    if (listed.get().size() == 1) {
+      return new Pinned(
+          request.withChainId(listed.get().iterator().next()), PolicyVariables.ALLOWED_CHAIN_IDS);
+    }
+    requireAllowedRpc(rules, request);
+    BigInteger reported = rpcChainId.get();
+    if (!listed.get().contains(reported)) {
+      throw refuse(
+          ErrorCode.TX_CHAIN_NOT_ALLOWED,
+          "the RPC reports chain "
+              + reported
+              + ", which is not in tx_allowed_chain_ids ("
+              + sorted(listed.get())
+              + ")");
+    }
+    return new Pinned(request.withChainId(reported), "rpc");
+  }
+
   /** Who asks, and every limit the request decides by itself; before any RPC call. */
   public Admission admit(SignTransactionRequest request) {
     PolicyVariables rules = PolicyVariables.read(variables);
     Admission admission = who(request, rules);
     if (admission.mode() != Mode.OPERATOR
-        && (rules.maxValueWei().isEmpty() || rules.budgetWei().isEmpty())) {
+        && (rules.maxValueWei().isEmpty()
+            || rules.budgetWei().isEmpty()
+            || rules.allowedRpcUrls().isEmpty())) {
+      // Without an operator-chosen RPC, a client's own node would decide which of the agent's
+      // nonces are free again and whether a fee can be mined: it could stall the agent's sequence.
       throw refuse(
           ErrorCode.TX_LIMITS_REQUIRED,
           admission.mode().wireName()
-              + " mode needs tx_max_value_wei and tx_budget_wei to be set by the operator");
+              + " mode needs tx_max_value_wei, tx_budget_wei and tx_allowed_rpc_urls to be set by"
+              + " the operator");
+    }
+    if (admission.mode() != Mode.OPERATOR && !request.broadcast()) {
+      throw refuse(
+          ErrorCode.TX_BROADCAST_REQUIRED,
+          "only the operator may have a transaction signed without broadcast: an unsent"
+              + " transaction holds a nonce that every later one waits behind; leave broadcast"
+              + " out (it defaults to true)");
     }
     TransactionFields tx = request.transaction();
-    if (rules.allowedRpcUrls().isPresent()
-        && !rules.allowedRpcUrls().get().contains(request.rpcUrl())) {
-      throw refuse(ErrorCode.TX_RPC_URL_NOT_ALLOWED, "rpc_url is not in tx_allowed_rpc_urls");
-    }
+    requireAllowedRpc(rules, request);
     if (rules.allowedChainIds().isPresent()
         && !rules.allowedChainIds().get().contains(request.chainId().value())) {
       throw refuse(
           ErrorCode.TX_CHAIN_NOT_ALLOWED,
-          "chain " + request.chainId() + " is not in tx_allowed_chain_ids");
+          "chain "
+              + request.chainId()
+              + " is not in tx_allowed_chain_ids ("
+              + sorted(rules.allowedChainIds().get())
+              + ")");
     }
     if (rules.allowedTo().isPresent() && !rules.allowedTo().get().contains(tx.toAddress())) {
       throw refuse(ErrorCode.TX_TO_NOT_ALLOWED, tx.to() + " is not in tx_allowed_to");
@@ -175,6 +227,9 @@ public final class TransactionPolicy {
 
   private Admission who(SignTransactionRequest request, PolicyVariables rules) {
     Authorization authorization = request.authorization();
+    if (request.fillNonce() != null && authorization == null) {
+      throw fillOperatorOnly();
+    }
     if (authorization == null) {
       if (rules.open()) {
         return new Admission(Mode.OPEN, Optional.empty(), rules, request);
@@ -199,6 +254,9 @@ public final class TransactionPolicy {
     if (signer.equals(operator)) {
       requireNext(nonce, operatorNonce.get(), "the operator's");
       return new Admission(Mode.OPERATOR, Optional.of(signer), rules, request);
+    }
+    if (request.fillNonce() != null) {
+      throw fillOperatorOnly();
     }
     if (rules.apiSigners().contains(signer)) {
       requireNext(nonce, signerNonces.next(signer), signer + "'s");
@@ -230,11 +288,32 @@ public final class TransactionPolicy {
             request.broadcast(),
             authorization.nonce().value(),
             authorization.deadline().value());
-    return Secp256k1.recoverAddress(signed.digest(domain), signature)
+    byte[] digest =
+        request.fillNonce() == null
+            ? signed.digest(domain)
+            : signed.fillDigest(domain, request.fillNonce().value());
+    return Secp256k1.recoverAddress(digest, signature)
         .orElseThrow(
             () ->
                 new AgentException(
                     ErrorCode.BAD_SIGNATURE, "the authorization's signature matches no key"));
+  }
+
+  /** The list is public (GET /variables), so the refusal names it: the cure is in the message. */
+  private static void requireAllowedRpc(PolicyVariables rules, SignTransactionRequest request) {
+    if (rules.allowedRpcUrls().isPresent()
+        && !rules.allowedRpcUrls().get().contains(request.rpcUrl())) {
+      throw refuse(
+          ErrorCode.TX_RPC_URL_NOT_ALLOWED,
+          "rpc_url "
+              + request.rpcUrl()
+              + " is not in tx_allowed_rpc_urls; the allowed ones are, exactly: "
+              + String.join(", ", new TreeSet<>(rules.allowedRpcUrls().get())));
+    }
+  }
+
+  private static String sorted(Set<BigInteger> ids) {
+    return String.join(",", new TreeSet<>(ids).stream().map(BigInteger::toString).toList());
   }
 
   private static void requireNext(BigInteger nonce, BigInteger expected, String whose) {
@@ -254,6 +333,13 @@ public final class TransactionPolicy {
             + spent()
             + ") past tx_budget_wei "
             + budget);
+  }
+
+  private static AgentException fillOperatorOnly() {
+    return refuse(
+        ErrorCode.TX_FILL_OPERATOR_ONLY,
+        "only the operator may fill or replace a nonce: fill_nonce needs an authorization signed"
+            + " by the operator as a FillRequest");
   }
 
   private static AgentException refuse(ErrorCode code, String message) {

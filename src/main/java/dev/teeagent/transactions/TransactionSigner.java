@@ -11,13 +11,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signs a client's transaction: policy admission (no RPC call for a refused request), the RPC's
- * chain id, fees and gas, the policy's fee and budget limits, then — under the authorization's
- * nonce — the whole policy once more as it is now (the RPC calls take seconds, during which the
- * operator may have tightened it), the budget, the agent's nonce, the signature and the audit
- * entry, and finally the broadcast. A refusal or an RPC failure before signing changes nothing;
- * once signed, the transaction is in the (public) audit log, so its budget stays spent even if the
- * broadcast fails, and only its nonce may be reused (see {@link NonceTracker}).
+ * Signs a client's transaction: the chain (given, or pinned by the policy), policy admission (no
+ * RPC call for a refused request), the RPC's chain id, the latest block (a fee below its base fee
+ * or gas above its limit is refused: never mined, it would stall the agent's nonces), fees and gas,
+ * the policy's fee and budget limits, then — under the authorization's nonce and the lock operator
+ * batches take, so that no batch applies in between — the whole policy once more as it is now (the
+ * RPC calls take seconds, during which the operator may have tightened it), the budget, the agent's
+ * nonce, the signature and the audit entry, and finally the broadcast. A refusal or an RPC failure
+ * before signing changes nothing; once signed, the transaction is in the (public) audit log, so its
+ * budget stays spent even if the broadcast fails, and only its nonce may be reused (see {@link
+ * NonceTracker}).
  */
 public final class TransactionSigner {
   private static final Logger LOG = LoggerFactory.getLogger(TransactionSigner.class);
@@ -30,6 +33,7 @@ public final class TransactionSigner {
   private final OperatorNonceGate operatorGate;
   private final SignerNonces signerNonces;
   private final TransactionAudit audit;
+  private final PolicyLock policyLock;
 
   public TransactionSigner(
       SigningKey key,
@@ -38,7 +42,8 @@ public final class TransactionSigner {
       RpcConnector rpcs,
       OperatorNonceGate operatorGate,
       SignerNonces signerNonces,
-      TransactionAudit audit) {
+      TransactionAudit audit,
+      PolicyLock policyLock) {
     this.key = key;
     this.policy = policy;
     this.fees = new FeeFiller(key.address());
@@ -47,20 +52,24 @@ public final class TransactionSigner {
     this.operatorGate = operatorGate;
     this.signerNonces = signerNonces;
     this.audit = audit;
+    this.policyLock = policyLock;
   }
 
   private record Signed(SignedTransaction transaction, NonceTracker.Lease lease, long auditIndex) {}
 
-  public SignedTransactionView sign(SignTransactionRequest request) {
+  public SignedTransactionView sign(SignTransactionRequest asked) {
+    ChainRpc rpc = rpcs.connect(asked.rpc());
+    Supplier<BigInteger> rpcChainId = once(rpc::chainId);
+    TransactionPolicy.Pinned pinned = policy.pinChain(asked, rpcChainId);
+    SignTransactionRequest request = pinned.request();
     TransactionPolicy.Admission admission = policy.admit(request);
-    ChainRpc rpc = rpcs.connect(request.rpc());
-    BigInteger reported = rpc.chainId();
+    BigInteger reported = rpcChainId.get();
     if (!reported.equals(request.chainId().value())) {
       throw new AgentException(
           ErrorCode.CHAIN_ID_MISMATCH,
           "the RPC reports chain " + reported + ", not chain_id " + request.chainId());
     }
-    UnsignedTransaction unsigned = fees.fill(request, rpc);
+    UnsignedTransaction unsigned = fees.fill(request, rpc, rpc.latestBlock());
     policy.check(admission, unsigned);
     Address agent = key.address();
     if (request.broadcast()) {
@@ -77,8 +86,15 @@ public final class TransactionSigner {
       }
     }
     long chainId = request.chain();
+    BigInteger fill = request.fillNonce() == null ? null : request.fillNonce().value();
+    if (fill != null) {
+      requireNotMined(rpc, fill, chainId);
+    }
     nonces.prepare(chainId, () -> rpc.pendingTransactionCount(agent));
-    Signed signed = authorized(admission, () -> signAndRecord(admission, unsigned, chainId));
+    Signed signed =
+        authorized(
+            admission,
+            () -> policyLock.whileHeld(() -> signAndRecord(admission, unsigned, chainId, fill)));
     SignedTransaction tx = signed.transaction();
     SignedTransactionView.NodeAnswer answer = null;
     if (request.broadcast()) {
@@ -87,11 +103,12 @@ public final class TransactionSigner {
       nonces.used(signed.lease());
     }
     LOG.info(
-        "signed {} on chain {} nonce {} ({}{})",
+        "signed {} on chain {} nonce {} ({}{}{})",
         tx.hash(),
         chainId,
         tx.fields().nonce(),
         admission.mode().wireName(),
+        fill == null ? "" : ", a fill",
         request.broadcast() ? ", broadcast" : ", not broadcast");
     return new SignedTransactionView(
         tx.raw(),
@@ -103,7 +120,9 @@ public final class TransactionSigner {
         admission.mode().wireName(),
         admission.signer().map(Address::checksummed).orElse(null),
         policy.spent(),
-        signed.auditIndex());
+        signed.auditIndex(),
+        pinned.chainIdSource(),
+        fill);
   }
 
   /** value + max fee of everything signed since boot (what {@code tx_budget_wei} limits). */
@@ -129,11 +148,15 @@ public final class TransactionSigner {
   }
 
   private Signed signAndRecord(
-      TransactionPolicy.Admission admitted, UnsignedTransaction unsigned, long chainId) {
+      TransactionPolicy.Admission admitted,
+      UnsignedTransaction unsigned,
+      long chainId,
+      BigInteger fill) {
     // Decided again on the policy of this moment: one admitted before the RPC calls may be stale.
     TransactionPolicy.Admission admission = policy.admit(admitted.request());
     policy.check(admission, unsigned);
-    NonceTracker.Lease lease = nonces.reserve(chainId);
+    NonceTracker.Lease lease =
+        fill == null ? nonces.reserve(chainId) : nonces.reserveFill(chainId, fill);
     try {
       SignedTransaction tx = unsigned.withNonce(lease.nonce()).sign(key);
       policy.spend(admission, unsigned);
@@ -143,13 +166,44 @@ public final class TransactionSigner {
                   tx.raw(),
                   tx.hash(),
                   admission.mode().wireName(),
-                  admission.signer().map(Address::checksummed).orElse(null)));
+                  admission.signer().map(Address::checksummed).orElse(null),
+                  fill == null ? null : fill.toString()));
       return new Signed(tx, lease, index);
     } catch (RuntimeException e) {
       // The signature never left the agent: the nonce is free again.
       nonces.unused(lease);
       throw e;
     }
+  }
+
+  /** A fill of a nonce the chain has already mined could only fail: refused before signing. */
+  private void requireNotMined(ChainRpc rpc, BigInteger fill, long chainId) {
+    BigInteger mined = rpc.minedTransactionCount(key.address());
+    if (fill.compareTo(mined) < 0) {
+      throw new AgentException(
+          ErrorCode.STALE_NONCE,
+          "fill_nonce "
+              + fill
+              + " is already mined on chain "
+              + chainId
+              + " (the agent has "
+              + mined
+              + " mined transactions there): there is nothing to fill");
+    }
+  }
+
+  private static <T> Supplier<T> once(Supplier<T> call) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public T get() {
+        if (value == null) {
+          value = call.get();
+        }
+        return value;
+      }
+    };
   }
 
   private SignedTransactionView.NodeAnswer broadcast(ChainRpc rpc, Signed signed) {

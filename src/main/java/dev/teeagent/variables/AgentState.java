@@ -137,6 +137,19 @@ public final class AgentState implements VariableSource {
   }
 
   /**
+   * Runs {@code action} while no batch can apply: a transaction decides on the policy, signs and
+   * records itself in one step, so a batch that closes the policy comes after it or stops it.
+   */
+  public <T> T exclusively(Supplier<T> action) {
+    lock.lock();
+    try {
+      return action.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Records a signed transaction (payload: raw signed tx, hash, mode, authorizing address) as a
    * {@code transaction} audit entry.
    */

@@ -30,6 +30,12 @@ public final class WellKnownValues {
               "prompt_max_per_minute",
               one("an integer from 1 to 1000000", WellKnownValues::isRate)),
           Map.entry(
+              "llm_allowed_models",
+              list(
+                  "model ids (1 to 256 printable ASCII characters, no spaces)",
+                  v -> v.matches("[\\x21-\\x7e]{1,256}"))),
+          Map.entry("llm_max_tokens", one("an integer from 1 to 1000000", WellKnownValues::isRate)),
+          Map.entry(
               "tx_open", one("\"true\" or \"false\"", v -> v.equals("true") || v.equals("false"))),
           Map.entry("tx_max_value_wei", one("a decimal amount of wei", WellKnownValues::isUint256)),
           Map.entry("tx_max_fee_wei", one("a decimal amount of wei", WellKnownValues::isUint256)),

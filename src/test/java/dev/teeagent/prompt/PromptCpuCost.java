@@ -45,7 +45,9 @@ public final class PromptCpuCost {
       long t1 = System.nanoTime();
       ProviderRequest sent = null;
       for (int i = 0; i < rounds; i++) {
-        sent = ProviderRequest.build(request, FakeLlmProvider.MODEL, mapper);
+        sent =
+            ProviderRequest.build(
+                request, FakeLlmProvider.MODEL, request.maxTokensOr(4096), mapper);
       }
       long t2 = System.nanoTime();
       JsonNode completion = null;

@@ -189,6 +189,7 @@ class PromptIT {
   @Test
   void requestModelWinsOverLlmModelAndSamplingFieldsPassThroughUnchanged() {
     provider.answers("openai-text.json");
+    agent.operator().set("llm_allowed_models", "anthropic/claude-3.5-haiku").apply();
     ObjectNode format = JsonNodeFactory.instance.objectNode().put("type", "json_object");
     PromptBody prompt =
         PromptBody.ask("Reply in JSON.")

@@ -154,6 +154,11 @@ class PromptRefusalsIT {
       assertThat(reply.errorCode()).isEqualTo("missing_field");
       assertThat(reply.json().at("/error/message").asText()).contains("no llm_model");
 
+      // A model named by the client must be one the operator allows.
+      TestAgent.Reply notAllowed = fresh.prompt(PromptBody.ask("hi").model("openai/gpt-4o"));
+      assertThat(notAllowed.status()).as(notAllowed.text()).isEqualTo(403);
+      assertThat(notAllowed.errorCode()).isEqualTo("llm_model_not_allowed");
+      fresh.operator().set("llm_allowed_models", "openai/gpt-4o").apply();
       TestAgent.Reply withModel = fresh.prompt(PromptBody.ask("hi").model("openai/gpt-4o"));
       assertThat(withModel.status()).as(withModel.text()).isEqualTo(200);
     }

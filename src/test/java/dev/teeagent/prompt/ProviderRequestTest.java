@@ -22,7 +22,8 @@ class ProviderRequestTest {
         request(
             "{\"system_prompt\":\"Be brief.\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
                 + "\"temperature\":0.70}");
-    ProviderRequest sent = ProviderRequest.build(request, "openai/gpt-4o-mini", MAPPER);
+    ProviderRequest sent =
+        ProviderRequest.build(request, "openai/gpt-4o-mini", request.maxTokensOr(4096), MAPPER);
     assertThat(new String(sent.body(), StandardCharsets.UTF_8))
         .isEqualTo(
             "{\"max_tokens\":350,\"messages\":[{\"content\":\"Be brief.\",\"role\":\"system\"},"
@@ -30,7 +31,8 @@ class ProviderRequestTest {
                 + "\"temperature\":0.7}");
     assertThat(sent.hash()).isEqualTo(Keccak.hashHex(sent.body()));
     assertThat(sent.tools()).isNull();
-    assertThat(sent.parameters().toString()).isEqualTo("{\"max_tokens\":350,\"temperature\":0.7}");
+    assertThat(sent.parameters())
+        .isEqualTo(MAPPER.readTree("{\"max_tokens\":350,\"temperature\":0.7}"));
   }
 
   @Test
@@ -39,7 +41,9 @@ class ProviderRequestTest {
         request(
             "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true,"
                 + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}");
-    JsonNode body = MAPPER.readTree(ProviderRequest.build(request, "m", MAPPER).body());
+    JsonNode body =
+        MAPPER.readTree(
+            ProviderRequest.build(request, "m", request.maxTokensOr(4096), MAPPER).body());
     assertThat(body.get("tool_choice").asText()).isEqualTo("auto");
     assertThat(body.at("/tools/0/function/name").asText()).isEqualTo("f");
     assertThat(body.get("stream").asBoolean()).isTrue();
@@ -55,7 +59,9 @@ class ProviderRequestTest {
                 + "\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},"
                 + "{\"role\":\"tool\",\"tool_call_id\":\"c\",\"content\":\"42\"}]}");
     JsonNode messages =
-        MAPPER.readTree(ProviderRequest.build(request, "m", MAPPER).body()).get("messages");
+        MAPPER
+            .readTree(ProviderRequest.build(request, "m", request.maxTokensOr(4096), MAPPER).body())
+            .get("messages");
     assertThat(messages.get(1).has("content")).isFalse();
     assertThat(messages.at("/1/tool_calls/0/function/arguments").asText()).isEqualTo("{}");
     assertThat(messages.at("/2/tool_call_id").asText()).isEqualTo("c");

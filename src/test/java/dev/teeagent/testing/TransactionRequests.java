@@ -37,6 +37,8 @@ public final class TransactionRequests {
   private BigInteger maxFeeWei = DEFAULT_MAX_FEE_WEI;
   private Eip712.Domain domain;
   private java.util.function.Consumer<ObjectNode> tamper = b -> {};
+  private BigInteger fillNonce;
+  private boolean omitChainId;
 
   private TransactionRequests(TestAgent agent, String rpcUrl, long chainId) {
     this.agent = agent;
@@ -137,6 +139,18 @@ public final class TransactionRequests {
     return this;
   }
 
+  /** The operator's fill of the agent's nonce {@code nonce}: signed as a FillRequest. */
+  public TransactionRequests fill(long nonce) {
+    this.fillNonce = BigInteger.valueOf(nonce);
+    return member("fill_nonce", Long.toString(nonce));
+  }
+
+  /** Leaves chain_id out of the body; an authorization still signs the chain given at first. */
+  public TransactionRequests omitChainId() {
+    this.omitChainId = true;
+    return this;
+  }
+
   /** Changes the body after the authorization was signed. */
   public TransactionRequests tamper(java.util.function.Consumer<ObjectNode> change) {
     this.tamper = change;
@@ -169,12 +183,20 @@ public final class TransactionRequests {
                   "1",
                   Address.parse(config.get("address").asText()));
       BigInteger used = nonce != null ? nonce : nextNonce(config, authorizer.address());
-      String signature = authorizer.signDigest(signRequest(used).digest(signedDomain)).toHex();
+      SignRequest signed = signRequest(used);
+      byte[] digest =
+          fillNonce == null
+              ? signed.digest(signedDomain)
+              : signed.fillDigest(signedDomain, fillNonce);
+      String signature = authorizer.signDigest(digest).toHex();
       out.putObject("authorization")
           .put("nonce", used.toString())
           .put("deadline", Long.toString(deadline))
           .put("max_fee_wei", maxFeeWei.toString())
           .put("signature", signature);
+    }
+    if (omitChainId) {
+      out.remove("chain_id");
     }
     tamper.accept(out);
     try {

@@ -32,12 +32,23 @@ class PolicyChangeInFlightIT {
     rpc.start();
     answer("eth_chainId", "0x7a69", 1_500);
     answer("eth_getTransactionCount", "0x0", 0);
+    answer("eth_getBalance", "0xde0b6b3a7640000", 0);
+    rpc.stubFor(
+        post(urlEqualTo("/rpc"))
+            .withRequestBody(matchingJsonPath("$.method", equalTo("eth_getBlockByNumber")))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"number\":\"0x1\","
+                            + "\"baseFeePerGas\":\"0x1\",\"gasLimit\":\"0x1c9c380\"}}")));
     agent = TestAgent.start();
     agent
         .operator()
         .set("tx_open", "true")
         .set("tx_max_value_wei", "1000")
         .set("tx_budget_wei", "1000000000")
+        .set("tx_allowed_rpc_urls", rpcUrl())
         .apply();
   }
 
@@ -61,10 +72,9 @@ class PolicyChangeInFlightIT {
   @Test
   void anOpenPolicyClosedWhileTheRpcAnswersSignsNothing() {
     String body =
-        TransactionRequests.to(agent, "http://127.0.0.1:" + rpc.port() + "/rpc", 31337)
+        TransactionRequests.to(agent, rpcUrl(), 31337)
             .transfer(RECIPIENT, 1)
             .legacyFees(21_000, 1)
-            .broadcast(false)
             .body();
     CompletableFuture<TestAgent.Reply> inFlight =
         CompletableFuture.supplyAsync(() -> agent.post("/api/v1/sign-transaction", body));
@@ -78,6 +88,10 @@ class PolicyChangeInFlightIT {
     assertThat(reply.errorCode()).isEqualTo("tx_authorization_required");
     assertThat(agent.get("/api/v1/audit").json().get("total").asText()).isEqualTo(auditAfterBatch);
     assertThat(agent.get("/api/v1/config").json().get("tx_spent_wei").asText()).isEqualTo("0");
+  }
+
+  private String rpcUrl() {
+    return "http://127.0.0.1:" + rpc.port() + "/rpc";
   }
 
   private void awaitRpcCall() {

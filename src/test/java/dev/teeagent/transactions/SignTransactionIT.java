@@ -210,6 +210,7 @@ class SignTransactionIT {
           .set("tx_open", "true")
           .set("tx_max_value_wei", "11")
           .set("tx_budget_wei", FUNDS.toString())
+          .set("tx_allowed_rpc_urls", anvil.rpcUrl())
           .apply();
       List<String> recipients = new ArrayList<>();
       List<Callable<JsonNode>> calls = new ArrayList<>();

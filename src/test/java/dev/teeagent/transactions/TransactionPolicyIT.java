@@ -112,14 +112,17 @@ class TransactionPolicyIT {
   }
 
   @Test
-  void opensToAnyoneOnlyOnceAValueLimitAndABudgetAreSet() {
+  void opensToAnyoneOnlyOnceAValueLimitABudgetAndTheRpcsAreSet() {
     agent.operator().set("tx_open", "true").apply();
-    refused(transfer(fresh(), 1), 403, "tx_limits_required");
+    refused(transfer(fresh(), 1).broadcast(true), 403, "tx_limits_required");
     agent.operator().set("tx_max_value_wei", "10").apply();
-    refused(transfer(fresh(), 1), 403, "tx_limits_required");
+    refused(transfer(fresh(), 1).broadcast(true), 403, "tx_limits_required");
     agent.operator().set("tx_budget_wei", "1000000000000000000").apply();
+    // Without operator-chosen RPCs, an anonymous client's own node would decide the nonces.
+    refused(transfer(fresh(), 1).broadcast(true), 403, "tx_limits_required");
+    agent.operator().set("tx_allowed_rpc_urls", anvil.rpcUrl()).apply();
 
-    JsonNode answer = transfer(fresh(), 1).sign();
+    JsonNode answer = transfer(fresh(), 1).broadcast(true).sign();
     assertThat(answer.get("mode").asText()).isEqualTo("open");
     assertThat(answer.get("authorized_by").isNull()).isTrue();
     assertThat(answer.get("spent_wei").asText()).isEqualTo(FEE.add(BigInteger.ONE).toString());
@@ -129,17 +132,18 @@ class TransactionPolicyIT {
   void letsAListedApiSignerAskWithItsOwnNonceAndRefusesAReplay() {
     String signer = API_SIGNER.address().checksummed();
     agent.operator().set("tx_api_signers", fresh() + "," + signer).apply();
-    refused(transfer(fresh(), 1).signer(API_SIGNER), 403, "tx_limits_required");
+    refused(transfer(fresh(), 1).broadcast(true).signer(API_SIGNER), 403, "tx_limits_required");
     agent
         .operator()
         .set("tx_max_value_wei", "10")
         .set("tx_budget_wei", "10000000000000000")
+        .set("tx_allowed_rpc_urls", anvil.rpcUrl())
         .apply();
     JsonNode config = agent.get("/api/v1/config").json();
     assertThat(config.get("signer_nonces").get(signer).asText()).isEqualTo("0");
     String operatorNonce = config.get("operator_nonce").asText();
 
-    String body = transfer(fresh(), 2).signer(API_SIGNER).body();
+    String body = transfer(fresh(), 2).broadcast(true).signer(API_SIGNER).body();
     TestAgent.Reply first = agent.post("/api/v1/sign-transaction", body);
     assertThat(first.status()).as(first.text()).isEqualTo(200);
     assertThat(first.json().get("mode").asText()).isEqualTo("api_signer");
@@ -154,7 +158,13 @@ class TransactionPolicyIT {
     assertThat(replay.errorCode()).isEqualTo("stale_nonce");
     assertThat(state()).isEqualTo(before);
     assertThat(
-            transfer(fresh(), 2).signer(API_SIGNER).sign().get("transaction").get("nonce").asText())
+            transfer(fresh(), 2)
+                .broadcast(true)
+                .signer(API_SIGNER)
+                .sign()
+                .get("transaction")
+                .get("nonce")
+                .asText())
         .isEqualTo("1");
   }
 
@@ -243,6 +253,7 @@ class TransactionPolicyIT {
         .set("tx_api_signers", signer)
         .set("tx_max_value_wei", "10")
         .set("tx_budget_wei", "10000000000000000")
+        .set("tx_allowed_rpc_urls", anvil.rpcUrl())
         .apply();
     String body =
         MAPPER.writeValueAsString(
@@ -250,7 +261,6 @@ class TransactionPolicyIT {
                 .createObjectNode()
                 .put("rpc_url", anvil.rpcUrl())
                 .put("chain_id", Anvil.CHAIN_ID)
-                .put("broadcast", false)
                 .set("transaction", MAPPER.createObjectNode().put("to", fresh()).put("value", 5)));
     String authorized =
         NodeScript.run(
@@ -413,12 +423,19 @@ class TransactionPolicyIT {
   }
 
   @Test
-  void usesOnlyExactlyListedRpcUrls() {
-    agent.operator().set("tx_allowed_rpc_urls", anvil.rpcUrl()).apply();
-    refused(
-        transfer(fresh(), 1).member("rpc_url", anvil.rpcUrl() + "/").operator(),
-        403,
-        "tx_rpc_url_not_allowed");
+  void usesOnlyExactlyListedRpcUrlsAndNamesTheGivenAndTheAllowedOnesWhenRefusing() {
+    String other = "https://rpc.example.org/v1";
+    agent.operator().set("tx_allowed_rpc_urls", other + "," + anvil.rpcUrl()).apply();
+    TransactionRequests slash = transfer(fresh(), 1).member("rpc_url", anvil.rpcUrl() + "/");
+    refused(slash.operator(), 403, "tx_rpc_url_not_allowed");
+    assertThat(slash.operator().send().json().at("/error/message").asText())
+        .isEqualTo(
+            "rpc_url "
+                + anvil.rpcUrl()
+                + "/ is not in tx_allowed_rpc_urls; the allowed ones are, exactly: "
+                + anvil.rpcUrl()
+                + ", "
+                + other);
     assertThat(transfer(fresh(), 1).operator().sign().get("mode").asText()).isEqualTo("operator");
   }
 

@@ -52,7 +52,8 @@ class TransactionPolicyTest {
             AGENT.checksummed(), Uint256.of(value), null, null, null, null, null, null),
         "https://rpc.example.org",
         Uint256.of(1),
-        false,
+        true,
+        null,
         null);
   }
 
@@ -95,10 +96,12 @@ class TransactionPolicyTest {
             "https://rpc.example.org",
             Uint256.of(1),
             true,
+            null,
             null);
     variables.put("tx_open", "true");
     variables.put("tx_max_value_wei", "10");
     variables.put("tx_budget_wei", "100");
+    variables.put("tx_allowed_rpc_urls", "https://rpc.example.org");
     assertThatThrownBy(() -> policy.admit(call))
         .extracting(e -> ((AgentException) e).code())
         .isEqualTo(ErrorCode.TX_CALL_NOT_ALLOWED);
@@ -112,6 +115,7 @@ class TransactionPolicyTest {
     variables.put("tx_max_value_wei", "1000");
     BigInteger cost = legacy(1000, 1).maxCostWei();
     variables.put("tx_budget_wei", cost.multiply(BigInteger.valueOf(7)).toString());
+    variables.put("tx_allowed_rpc_urls", "https://rpc.example.org");
     TransactionPolicy.Admission admission = policy.admit(open(1000));
     List<Callable<Boolean>> spends = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
