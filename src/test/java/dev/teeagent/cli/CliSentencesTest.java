@@ -153,6 +153,39 @@ class CliSentencesTest {
                 + " is not a PEM certificate — give the file serve --simulated-root-out wrote\n");
   }
 
+  @Test
+  void aSecretLookingNameInClearIsStoppedBeforeAnythingIsSentUnlessSaidPublic() throws IOException {
+    String url = "http://127.0.0.1:" + closedPort();
+    for (String name :
+        new String[] {"openai_api_key", "db_password", "webhook_secret", "gh_token"}) {
+      Run run = run("operator", "set", "--url", url, "--name", name, "--value", "s3cret");
+      assertThat(run.exit()).isEqualTo(2);
+      assertThat(run.err())
+          .isEqualTo(
+              "tee-agent operator: --name "
+                  + name
+                  + " looks like a secret but is not --hidden: in clear its value would be"
+                  + " published in /variables and /audit for good. Add --hidden to seal it to the"
+                  + " agent's key, or --public if it is meant to be public (nothing was sent)\n");
+    }
+    Run confirmed =
+        run(
+            "operator",
+            "set",
+            "--url",
+            url,
+            "--key-file",
+            operatorKeyFile().toString(),
+            "--root",
+            operatorKeyFile().toString(),
+            "--name",
+            "db_password_hint",
+            "--value",
+            "ask Bob",
+            "--public");
+    assertThat(confirmed.err()).doesNotContain("looks like a secret");
+  }
+
   /** Without a deadline on the body these two would never end; 60 s is far beyond the 2 s asked. */
   @Test
   @Timeout(60)
