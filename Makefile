@@ -80,11 +80,18 @@ eif:
 
 jar: $(JAR)
 
+# The launcher builds (with visible progress: the first build downloads for minutes) and prints
+# the version of what it built.
 $(JAR): $(SOURCES)
-	$(MVN) -q -DskipTests package
+	./tee-agent --version
 
+# The local agent writes its throw-away root and the PCRs of the running code to scratch/, where the
+# operator CLI and verify are pointed with --root scratch/simulated-root.pem --pcrs scratch/pcrs.json.
+SCRATCH := scratch
 run: $(JAR)
-	$(JAVA) -jar $(JAR) serve --port $(PORT) --tee-name '$(TEE_NAME)' --operator '$(or $(OPERATOR_ADDRESS),$(DEV_OPERATOR))'
+	@mkdir -p $(SCRATCH)
+	./tee-agent serve --port $(PORT) --tee-name '$(TEE_NAME)' --operator '$(or $(OPERATOR_ADDRESS),$(DEV_OPERATOR))' \
+	  --attestation simulated --simulated-root-out $(SCRATCH)/simulated-root.pem --simulated-pcrs-out $(SCRATCH)/pcrs.json
 
 runtime: $(RUNTIME)/release
 

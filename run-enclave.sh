@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Starts the agent's enclave on this EC2 host (after `sudo ./setup.sh` and `make eif`):
 #
-#   sudo ./run-enclave.sh build/tee-agent.eif [--debug]
+#   sudo ./run-enclave.sh build/tee-agent.eif [--debug] [--terminate-running]
 #
-# A running enclave of the same name is terminated first (its key and state die with it). Settings,
+# A running enclave of the same name is never terminated unless --terminate-running says so: its
+# agent key, its state and the funds at its address die with it. Settings,
 # from the environment: CPU_COUNT (default 2), MEMORY_MIB (default 2048; at most what
 # /etc/nitro_enclaves/allocator.yaml reserves), ENCLAVE_CID (default 16), ENCLAVE_NAME (default
 # tee-agent). --debug starts a debug-mode enclave whose console you can read
@@ -17,9 +18,11 @@ ENCLAVE_CID=${ENCLAVE_CID:-16}
 ENCLAVE_NAME=${ENCLAVE_NAME:-tee-agent}
 
 usage() {
-  echo "usage: $0 <image.eif> [--debug]" >&2
+  echo "usage: $0 <image.eif> [--debug] [--terminate-running]" >&2
+  echo "  --terminate-running  terminate a running enclave of the same name first: its agent key, its" >&2
+  echo "                       variables and the funds at its address are lost for good" >&2
   echo "  env: CPU_COUNT=$CPU_COUNT MEMORY_MIB=$MEMORY_MIB ENCLAVE_CID=$ENCLAVE_CID ENCLAVE_NAME=$ENCLAVE_NAME" >&2
-  exit 2
+  exit "${1:-2}"
 }
 die() {
   echo "run-enclave: $*" >&2
@@ -29,10 +32,12 @@ is_count() { [[ $1 =~ ^[1-9][0-9]*$ ]]; }
 
 eif=
 debug=0
+terminate_running=0
 for arg in "$@"; do
   case "$arg" in
     --debug) debug=1 ;;
-    -h | --help) usage ;;
+    --terminate-running) terminate_running=1 ;;
+    -h | --help) usage 0 ;;
     -*) echo "run-enclave: unknown option $arg" >&2 && usage ;;
     *)
       [ -z "$eif" ] || { echo "run-enclave: only one image, got '$eif' and '$arg'" >&2 && usage; }
@@ -54,6 +59,10 @@ command -v "$NITRO_CLI" >/dev/null || die "$NITRO_CLI not found: run sudo ./setu
 command -v jq >/dev/null || die "jq not found: run sudo ./setup.sh first"
 
 running=$("$NITRO_CLI" describe-enclaves | jq -r --arg name "$ENCLAVE_NAME" '.[] | select(.EnclaveName == $name) | .EnclaveID')
+if [ -n "$running" ] && [ "$terminate_running" != 1 ]; then
+  echo "run-enclave: enclave $ENCLAVE_NAME is running ($(echo "$running" | tr '\n' ' ' | sed 's/ $//')): terminating it destroys its agent key, its variables and the funds at its address for good. Nothing was changed. To replace it anyway, move the funds out first, then run again with --terminate-running (or choose another ENCLAVE_NAME and ENCLAVE_CID)." >&2
+  exit 1
+fi
 for id in $running; do
   echo "run-enclave: terminating running enclave $ENCLAVE_NAME ($id): its key and state are lost"
   "$NITRO_CLI" terminate-enclave --enclave-id "$id" >/dev/null

@@ -2,16 +2,17 @@ package dev.teeagent.cli;
 
 import dev.teeagent.attestation.AgentVerifier;
 import dev.teeagent.attestation.AttestationVerifier;
+import dev.teeagent.attestation.Check;
 import dev.teeagent.attestation.ExpectedPcrs;
 import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.attestation.VerificationReport;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.json.JsonMappers;
-import java.net.URI;
-import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -36,19 +37,26 @@ final class AgentAttester {
   /** The attested agent: its address and uncompressed public key, and how it was verified. */
   record AttestedAgent(Address address, byte[] publicKey, String how) {}
 
-  AttestedAgent attest(String url, TrustedRoot root, ExpectedPcrs pcrs, boolean allowDebug)
+  /**
+   * @param rootFile the {@code --root} file, or null when the AWS root is trusted
+   */
+  AttestedAgent attest(
+      AgentClient client, TrustedRoot root, Path rootFile, ExpectedPcrs pcrs, boolean allowDebug)
       throws CliFailure {
-    HttpClient http = AgentClient.httpClient();
+    client.requireReachable();
     AgentVerifier verifier =
-        new AgentVerifier(new AttestationVerifier(root, clock), http, JsonMappers.strict(), random);
-    AgentVerifier.AgentReport report;
-    try {
-      report =
-          verifier.verify(URI.create(url), new AgentVerifier.Options(pcrs, MAX_AGE, allowDebug));
-    } catch (IllegalArgumentException e) {
-      throw new CliFailure("--url " + url + " is not a URL");
-    }
+        new AgentVerifier(
+            new AttestationVerifier(root, clock),
+            client.httpClient(),
+            JsonMappers.strict(),
+            random);
+    AgentVerifier.AgentReport report =
+        verifier.verify(client.base(), new AgentVerifier.Options(pcrs, MAX_AGE, allowDebug));
     if (!report.passed() || report.agent().isEmpty()) {
+      Optional<String> cure = chainCure(report.report(), client, rootFile);
+      if (cure.isPresent()) {
+        throw new CliFailure(cure.get());
+      }
       throw new CliFailure(
           "the agent's attestation does not verify:\n"
               + report.report().failures().stream()
@@ -68,5 +76,43 @@ final class AgentAttester {
                 ? ", PCRs not checked"
                 : ", PCRs " + pcrs.values().keySet() + " match");
     return new AttestedAgent(agent.address(), publicKey, how);
+  }
+
+  /**
+   * When the chain to the trusted root is what failed, what to do about it, in one sentence: a
+   * simulated agent checked against the AWS root is told which flags trust it (never trusted
+   * without them); a --root that is not the agent's is most often the root of an earlier start.
+   */
+  static Optional<String> chainCure(VerificationReport report, AgentClient client, Path rootFile) {
+    boolean chainFailed = report.failures().stream().anyMatch(step -> step.check() == Check.CHAIN);
+    if (!chainFailed) {
+      return Optional.empty();
+    }
+    if (rootFile != null) {
+      return Optional.of(
+          "the agent's attestation does not lead to the root in --root "
+              + rootFile
+              + ": each start of a simulated agent makes a new root, so give the file the running"
+              + " agent wrote (make run writes "
+              + LocalAgentFiles.ROOT
+              + ")");
+    }
+    String mode;
+    try {
+      mode = client.get("/config").json().path("attestation_mode").asText("");
+    } catch (CliFailure e) {
+      return Optional.empty();
+    }
+    if (!"simulated".equals(mode)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "the agent at "
+            + client.base()
+            + " runs simulated attestation (not an enclave), so it cannot chain to the AWS root;"
+            + " to trust it for local testing add "
+            + LocalAgentFiles.FLAGS
+            + " (make run writes them; serve --simulated-root-out and --simulated-pcrs-out name"
+            + " other files)");
   }
 }

@@ -25,9 +25,14 @@ final class AgentClient {
 
   private final URI base;
   private final ObjectMapper mapper;
-  private final HttpClient http = httpClient();
+  private final BoundedHttpClient http;
 
   AgentClient(String url, ObjectMapper mapper) throws CliFailure {
+    this(url, mapper, BoundedHttpClient.DEFAULT_DEADLINE);
+  }
+
+  AgentClient(String url, ObjectMapper mapper, Duration deadline) throws CliFailure {
+    this.http = new BoundedHttpClient(deadline);
     String trimmed = url.replaceAll("/+$", "");
     try {
       this.base = URI.create(trimmed);
@@ -37,18 +42,40 @@ final class AgentClient {
     if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme())) {
       throw new CliFailure("--url must be an http:// or https:// URL");
     }
+    if (base.getHost() == null) {
+      throw new CliFailure("--url " + url + " names no host: give http(s)://HOST[:PORT]");
+    }
     this.mapper = mapper;
   }
 
+  /** The HTTP client every CLI uses to reach an agent (see {@link BoundedHttpClient}). */
+  HttpClient httpClient() {
+    return http;
+  }
+
+  URI base() {
+    return base;
+  }
+
   /**
-   * The HTTP client every CLI uses to reach an agent: it follows no redirects, since the host in
-   * between is not trusted to choose where the CLI talks to.
+   * Fails with a sentence when nothing answers at the URL, before a verifier would report the same
+   * as a failed step: {@code /health} is the agent's one unsigned answer.
    */
-  static HttpClient httpClient() {
-    return HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+  void requireReachable() throws CliFailure {
+    try {
+      HttpResponse<InputStream> response =
+          http.send(
+              HttpRequest.newBuilder(uri("/health")).GET().build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = response.body()) {
+        in.readNBytes(MAX_BODY_BYTES);
+      }
+    } catch (IOException e) {
+      throw new CliFailure(BoundedHttpClient.unreachable(base, e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliFailure("interrupted");
+    }
   }
 
   /** A raw answer and, when its signature verifies, who signed it. */
@@ -78,15 +105,12 @@ final class AgentClient {
     HttpResponse<InputStream> response;
     byte[] body;
     try {
-      response =
-          http.send(
-              request.timeout(Duration.ofSeconds(60)).build(),
-              HttpResponse.BodyHandlers.ofInputStream());
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = response.body()) {
         body = in.readNBytes(MAX_BODY_BYTES + 1);
       }
     } catch (IOException e) {
-      throw new CliFailure("cannot reach the agent at " + base + ": " + e.getMessage());
+      throw new CliFailure(BoundedHttpClient.unreachable(base, e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliFailure("interrupted");

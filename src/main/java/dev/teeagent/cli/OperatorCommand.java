@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code operator set|reveal|freeze|delete|sign}: signed commands to an attested agent. */
 @Command(
     name = "operator",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = "Configure an agent with signed commands, after verifying its attestation.",
     subcommands = {
       OperatorSetCommand.class,

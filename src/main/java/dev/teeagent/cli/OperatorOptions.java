@@ -4,8 +4,7 @@ import dev.teeagent.attestation.ExpectedPcrs;
 import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.json.JsonMappers;
-import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -51,15 +50,19 @@ final class OperatorOptions {
       description = "How long the signed batch stays valid: 90s, 10m, 2h (default: 10m).")
   Duration deadline;
 
+  @Option(
+      names = "--timeout",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "Longest wait for each answer of the agent, body included: 10s, 2m (default: 30s).")
+  Duration timeout;
+
   /** The operator key from --key-file, else from the environment; never from a flag. */
   SigningKey operatorKey(Map<String, String> env) throws CliFailure {
     String hex;
     if (keyFile != null) {
-      try {
-        hex = Files.readString(keyFile);
-      } catch (IOException e) {
-        throw new CliFailure("cannot read --key-file " + keyFile);
-      }
+      hex = new String(UserFiles.read("--key-file", keyFile), StandardCharsets.UTF_8);
     } else {
       hex = env.get(KEY_ENV);
       if (hex == null) {
@@ -77,10 +80,14 @@ final class OperatorOptions {
     if (root == null) {
       return TrustedRoot.aws();
     }
+    byte[] pem = UserFiles.read("--root", root);
     try {
-      return TrustedRoot.fromPem(Files.readAllBytes(root));
-    } catch (IOException | IllegalArgumentException e) {
-      throw new CliFailure("--root " + root + " is not a readable PEM certificate");
+      return TrustedRoot.fromPem(pem);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(
+          "--root "
+              + root
+              + " is not a PEM certificate — give the file serve --simulated-root-out wrote");
     }
   }
 
@@ -88,14 +95,15 @@ final class OperatorOptions {
     if (pcrs == null) {
       if (root == null) {
         throw new CliFailure(
-            "--pcrs FILE is required with the AWS root: without it any enclave would pass");
+            "--pcrs FILE is required with the AWS root, or any enclave would pass (an enclave's"
+                + " PCRs: --pcrs build/pcrs.json from make eif); for the local agent of make run add "
+                + LocalAgentFiles.FLAGS);
       }
       return ExpectedPcrs.none();
     }
+    byte[] json = UserFiles.read("--pcrs", pcrs);
     try {
-      return ExpectedPcrs.parseJson(Files.readAllBytes(pcrs), JsonMappers.strict());
-    } catch (IOException e) {
-      throw new CliFailure("cannot read --pcrs " + pcrs);
+      return ExpectedPcrs.parseJson(json, JsonMappers.strict());
     } catch (IllegalArgumentException e) {
       throw new CliFailure("--pcrs " + pcrs + ": " + e.getMessage());
     }

@@ -65,11 +65,15 @@ abstract class OperatorRun implements Callable<Integer> {
     try {
       List<OperatorSession.Entry> entries = entries();
       SigningKey key = options.operatorKey(System.getenv());
-      AgentClient client = new AgentClient(options.url, mapper);
+      AgentClient client = new AgentClient(options.url, mapper, options.timeout);
       AgentAttester.AttestedAgent agent =
           new AgentAttester(clock, random)
               .attest(
-                  options.url, options.trustedRoot(), options.expectedPcrs(), options.allowDebug);
+                  client,
+                  options.trustedRoot(),
+                  options.root,
+                  options.expectedPcrs(),
+                  options.allowDebug);
       err().println("attested agent " + agent.address() + " (" + agent.how() + ")");
       OperatorSession session = new OperatorSession(client, agent, key, mapper, random, clock);
       return finish(session, session.sign(entries, options.deadline));

@@ -6,6 +6,9 @@ import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.config.ConfigException;
 import dev.teeagent.config.PromptSettings;
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -15,7 +18,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code serve}: runs the agent until SIGTERM/SIGINT, then drains in-flight requests. */
-@Command(name = "serve", description = "Run the agent's HTTP API.")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Run the agent's HTTP API.")
 final class ServeCommand implements Callable<Integer> {
   @Option(names = "--tee-name", description = "Agent name (default: $TEE_NAME).")
   String teeName;
@@ -61,6 +68,14 @@ final class ServeCommand implements Callable<Integer> {
   Path simulatedRootOut;
 
   @Option(
+      names = "--simulated-pcrs-out",
+      paramLabel = "FILE",
+      description =
+          "Simulated mode: write PCR0-2 of the running code (pcrs.json, as make eif writes it) to"
+              + " FILE, for `verify --pcrs FILE` and the operator CLI.")
+  Path simulatedPcrsOut;
+
+  @Option(
       names = "--llm-connect-timeout",
       paramLabel = "DURATION",
       description = "Time to open a connection to the LLM provider (default: 10s).")
@@ -97,11 +112,32 @@ final class ServeCommand implements Callable<Integer> {
           "Longest wait before one retry; a longer Retry-After fails at once (default: 5s).")
   String llmMaxRetryWait;
 
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
+    for (Path out : new Path[] {simulatedRootOut, simulatedPcrsOut}) {
+      Path folder = out == null ? null : out.toAbsolutePath().getParent();
+      try {
+        if (folder != null) {
+          Files.createDirectories(folder);
+        }
+      } catch (IOException e) {
+        System.err.println("tee-agent serve: cannot create the folder " + folder + " for " + out);
+        return 2;
+      }
+    }
     App app;
+    AgentSettings settings = null;
     try {
-      AgentSettings settings =
+      settings =
           AgentSettings.load(
                   new AgentSettings.Flags(teeName, operator, host, port), System.getenv())
               .withPrompt(
@@ -122,6 +158,27 @@ final class ServeCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       System.err.println("tee-agent: invalid setting: " + e.getMessage());
       return 2;
+    } catch (RuntimeException e) {
+      if (!causedBy(e, BindException.class)) {
+        throw e;
+      }
+      System.err.println(
+          "tee-agent serve: port "
+              + settings.port()
+              + " on "
+              + settings.host()
+              + " is already in use (another agent still running?): stop that program, or choose"
+              + " another port with --port");
+      return 2;
+    }
+    if (simulatedPcrsOut != null) {
+      try {
+        SimulatedPcrs.write(app, settings.host(), simulatedPcrsOut);
+      } catch (CliFailure e) {
+        System.err.println("tee-agent serve: " + e.getMessage());
+        app.close();
+        return 2;
+      }
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

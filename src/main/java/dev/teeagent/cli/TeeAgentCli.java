@@ -1,5 +1,6 @@
 package dev.teeagent.cli;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -31,7 +32,10 @@ public final class TeeAgentCli implements Runnable {
   }
 
   static CommandLine commandLine(String[] args) {
-    CommandLine cli = new CommandLine(new TeeAgentCli());
+    CommandLine cli =
+        new CommandLine(new TeeAgentCli())
+            .setParameterExceptionHandler(TeeAgentCli::usageError)
+            .setExecutionExceptionHandler(TeeAgentCli::unexpected);
     Supplier<Object> named = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
     if (named != null) {
       cli.addSubcommand(args[0], named.get());
@@ -41,6 +45,40 @@ public final class TeeAgentCli implements Runnable {
       }
     }
     return cli;
+  }
+
+  /**
+   * A usage error is one line saying what is wrong and where the help is, not the whole usage (the
+   * reason would scroll away above it); a mistyped subcommand or option also gets picocli's "did
+   * you mean" suggestions.
+   */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    String name = command.getCommandSpec().qualifiedName();
+    err.println(name + ": " + e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("Try '" + name + " --help' for more information.");
+    err.flush();
+    return command.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /**
+   * A failure no command turned into a sentence: one line, no exception name or stack trace (those
+   * only with {@code TEE_AGENT_DEBUG=1}, for a bug report).
+   */
+  private static int unexpected(
+      Exception e, CommandLine command, CommandLine.ParseResult parseResult) {
+    PrintWriter err = command.getErr();
+    err.println(
+        command.getCommandSpec().qualifiedName()
+            + ": an unexpected internal error stopped the command; run it again with"
+            + " TEE_AGENT_DEBUG=1 to see the details for a bug report");
+    if (System.getenv("TEE_AGENT_DEBUG") != null) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return 70;
   }
 
   @Override

@@ -1,9 +1,8 @@
 package dev.teeagent.cli;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,12 +28,31 @@ final class ValueEntry {
   @Option(names = "--immutable", description = "Never changeable again.")
   boolean immutable;
 
+  @Option(
+      names = "--public",
+      description =
+          "Send this value in clear although its name looks like a secret (*_key, *_secret,"
+              + " *_token, *password*).")
+  boolean confirmedPublic;
+
+  /** Names that usually hold secrets: their values are refused in clear unless --public. */
+  private static final Pattern SECRET_LOOKING =
+      Pattern.compile(".*(_key|_secret|_token)|.*password.*");
+
   OperatorSession.Entry toEntry(String function) throws CliFailure {
     if (!function.equals("set")) {
       if (value != null || valueFile != null || hidden || immutable) {
         throw new CliFailure(function + " takes --name only");
       }
       return new OperatorSession.Entry(function, name, "", false, false);
+    }
+    if (!hidden && !confirmedPublic && SECRET_LOOKING.matcher(name).matches()) {
+      throw new CliFailure(
+          "--name "
+              + name
+              + " looks like a secret but is not --hidden: in clear its value would be published"
+              + " in /variables and /audit for good. Add --hidden to seal it to the agent's key, or"
+              + " --public if it is meant to be public (nothing was sent)");
     }
     return new OperatorSession.Entry(function, name, value(), hidden, immutable);
   }
@@ -46,12 +64,7 @@ final class ValueEntry {
     if (value != null) {
       return value;
     }
-    String text;
-    try {
-      text = Files.readString(valueFile, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new CliFailure("cannot read --value-file " + valueFile);
-    }
+    String text = new String(UserFiles.read("--value-file", valueFile), StandardCharsets.UTF_8);
     if (text.endsWith("\r\n")) {
       return text.substring(0, text.length() - 2);
     }

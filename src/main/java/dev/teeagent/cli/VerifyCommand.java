@@ -14,7 +14,6 @@ import dev.teeagent.json.JsonMappers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -41,6 +40,8 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "verify",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Verify a running agent (--url) or a saved attestation document (--document), trusting only"
           + " the AWS Nitro root (or --root)."
@@ -109,6 +110,14 @@ final class VerifyCommand implements Callable<Integer> {
               + " code it runs.")
   boolean allowAnyCode;
 
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "--url: longest wait for each answer, body included (default: 30s).")
+  Duration timeout;
+
   @CommandLine.Unmatched List<String> unmatched = new ArrayList<>();
 
   @Override
@@ -130,12 +139,28 @@ final class VerifyCommand implements Callable<Integer> {
     ObjectMapper mapper = JsonMappers.strict();
     ExpectedPcrs pcrs = expectedPcrs(mapper);
     TrustedRoot trusted = trustedRoot();
+    byte[] documentBytes = document == null ? null : read(document);
+    AgentClient client = null;
+    if (url != null) {
+      try {
+        client = new AgentClient(url.toString(), mapper, timeout);
+      } catch (CliFailure e) {
+        throw usage(e.getMessage());
+      }
+      try {
+        client.requireReachable();
+      } catch (CliFailure e) {
+        err.println("tee-agent verify: " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+    }
     AttestationVerifier verifier = new AttestationVerifier(trusted, Clock.systemUTC());
     err.println("trusting " + trusted.describe());
     VerificationReport report;
     Map<String, Object> fields = new LinkedHashMap<>();
     if (url != null) {
-      AgentVerifier.AgentReport agentReport = verifyOnline(verifier, pcrs, mapper);
+      AgentVerifier.AgentReport agentReport = verifyOnline(verifier, pcrs, mapper, client);
       report = agentReport.report();
       agentReport
           .agent()
@@ -146,7 +171,7 @@ final class VerifyCommand implements Callable<Integer> {
                 fields.put("user_data_preimage", agent.preimage());
               });
     } else {
-      report = verifier.check(read(document), offlineOptions(pcrs));
+      report = verifier.check(documentBytes, offlineOptions(pcrs));
     }
     report.steps().forEach(step -> err.println(step.line()));
     report.attestation().ifPresent(verified -> fields.putAll(describe(verified)));
@@ -156,6 +181,10 @@ final class VerifyCommand implements Callable<Integer> {
     out.flush();
     if (!report.passed()) {
       err.println("NOT VERIFIED: " + report.failures().size() + " check(s) failed");
+      if (client != null) {
+        AgentAttester.chainCure(report, client, root)
+            .ifPresent(cure -> err.println("hint: " + cure));
+      }
       return 1;
     }
     if (pcrs.isEmpty()) {
@@ -173,12 +202,8 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   private AgentVerifier.AgentReport verifyOnline(
-      AttestationVerifier verifier, ExpectedPcrs pcrs, ObjectMapper mapper) {
-    if (url.getScheme() == null || !url.getScheme().matches("https?") || url.getHost() == null) {
-      throw usage("--url must be http(s)://HOST[:PORT]");
-    }
-    HttpClient http = AgentClient.httpClient();
-    return new AgentVerifier(verifier, http, mapper, new SecureRandom())
+      AttestationVerifier verifier, ExpectedPcrs pcrs, ObjectMapper mapper, AgentClient client) {
+    return new AgentVerifier(verifier, client.httpClient(), mapper, new SecureRandom())
         .verify(
             url, new AgentVerifier.Options(pcrs, Duration.ofSeconds(maxAgeSeconds), allowDebug));
   }
@@ -273,7 +298,8 @@ final class VerifyCommand implements Callable<Integer> {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw usage("cannot read " + file + ": " + e.getClass().getSimpleName());
+      String option = file == document ? "--document" : file == root ? "--root" : "--pcrs";
+      throw usage(UserFiles.cannotRead(option, file, e));
     }
   }
 

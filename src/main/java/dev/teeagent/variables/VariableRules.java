@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  *       {@code immutable} may stay or go false→true, {@code hidden} may stay or go true→false (a
  *       public value never becomes secret). A hidden value must arrive encrypted. A well-known
  *       variable whose value the agent publishes ({@link WellKnownValues#isPublished}) is never
- *       hidden: that would only pretend to keep it secret.
+ *       hidden: that would only pretend to keep it secret; one the agent uses as a credential
+ *       ({@link WellKnownValues#isCredential}) is never public.
  *   <li>{@code reveal}: hidden → public. {@code freeze}: mutable → immutable. {@code delete}:
  *       mutable only. These carry a name only (empty value, flags false).
  *   <li>Immutable means nothing about the variable changes again: value, hidden, existence. Every
@@ -89,9 +90,24 @@ public final class VariableRules {
     if (existing != null && existing.immutable()) {
       throw immutable(where);
     }
+    if (!command.hidden() && WellKnownValues.isCredential(command.name())) {
+      throw new AgentException(
+          ErrorCode.CREDENTIAL_NOT_HIDDEN,
+          where
+              + ": the agent uses this variable as a credential, so it must be sealed: set it with"
+              + " hidden true (operator set --name "
+              + command.name()
+              + " --value-file FILE --hidden encrypts it to the agent's attested key); a public"
+              + " value would be published in /variables and /audit for good");
+    }
     if (existing != null && !existing.hidden() && command.hidden()) {
       throw new AgentException(
-          ErrorCode.CANNOT_HIDE_PUBLIC, where + ": a public variable never becomes hidden");
+          ErrorCode.CANNOT_HIDE_PUBLIC,
+          where
+              + ": a public variable never becomes hidden (its value is already published); to"
+              + " replace it with a sealed one, delete it in one batch (operator delete --name "
+              + command.name()
+              + "), then set it with hidden true in the next, and treat the old value as known");
     }
     if (command.hidden() && WellKnownValues.isPublished(command.name())) {
       throw new AgentException(

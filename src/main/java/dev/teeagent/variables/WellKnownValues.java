@@ -74,6 +74,15 @@ public final class WellKnownValues {
     return FORMATS.containsKey(name) || name.equals("llm_model");
   }
 
+  /**
+   * True for the variables the agent uses as credentials ({@code llm_api_key}, sent to the
+   * provider): such a value is only ever set hidden, since a public one is published in {@code
+   * /variables} and {@code /audit} for good.
+   */
+  static boolean isCredential(String name) {
+    return name.equals("llm_api_key");
+  }
+
   /** The comma-separated list variables (policy lists). */
   public static boolean isList(String name) {
     Format format = FORMATS.get(name);

@@ -232,7 +232,12 @@ class OperatorCliIT {
     Run wrongRoot =
         setOneVariable("--root", otherRoot.toString(), "--key-file", keyFile.toString());
     assertThat(wrongRoot.exit()).isEqualTo(2);
-    assertThat(wrongRoot.err()).contains("attestation does not verify");
+    assertThat(wrongRoot.err())
+        .isEqualTo(
+            "tee-agent operator: the agent's attestation does not lead to the root in --root "
+                + otherRoot
+                + ": each start of a simulated agent makes a new root, so give the file the"
+                + " running agent wrote (make run writes scratch/simulated-root.pem)\n");
 
     Run awsWithoutPcrs = setOneVariable("--key-file", keyFile.toString());
     assertThat(awsWithoutPcrs.exit()).isEqualTo(2);

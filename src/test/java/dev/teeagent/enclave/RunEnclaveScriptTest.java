@@ -78,7 +78,7 @@ class RunEnclaveScriptTest {
   }
 
   @Test
-  void terminatesTheRunningEnclaveOfTheSameNameFirstAndTakesResourcesFromTheEnvironment()
+  void terminatesTheRunningEnclaveOfTheSameNameOnlyWhenToldAndTakesResourcesFromTheEnvironment()
       throws IOException {
     Files.writeString(
         running,
@@ -89,7 +89,8 @@ class RunEnclaveScriptTest {
     ExternalCommand.Result result =
         runEnclave(
             List.of("CPU_COUNT=4", "MEMORY_MIB=3072", "ENCLAVE_CID=20", "ENCLAVE_NAME=agent-b"),
-            eif.toString());
+            eif.toString(),
+            "--terminate-running");
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(nitroCalls())
         .containsExactly(
@@ -100,6 +101,28 @@ class RunEnclaveScriptTest {
                 + " --cpu-count 4 --memory 3072 --enclave-cid 20 --enclave-name agent-b",
             "describe-enclaves");
     assertThat(result.stdout()).contains("terminating running enclave agent-b (i-0abc-enc1)");
+  }
+
+  @Test
+  void neverTerminatesARunningEnclaveWithoutTheFlagAndSaysWhatWouldBeLost() throws IOException {
+    Files.writeString(
+        running, "[{\"EnclaveName\": \"tee-agent\", \"EnclaveID\": \"i-0abc-enc1\"}]");
+    ExternalCommand.Result result = runEnclave(List.of(), eif.toString());
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr())
+        .isEqualTo(
+            "run-enclave: enclave tee-agent is running (i-0abc-enc1): terminating it destroys its"
+                + " agent key, its variables and the funds at its address for good. Nothing was"
+                + " changed. To replace it anyway, move the funds out first, then run again with"
+                + " --terminate-running (or choose another ENCLAVE_NAME and ENCLAVE_CID).\n");
+    assertThat(nitroCalls()).containsExactly("describe-enclaves");
+  }
+
+  @Test
+  void helpExitsZeroAndNamesTheLossOfTerminating() {
+    ExternalCommand.Result help = runEnclave(List.of(), "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.stderr()).contains("--terminate-running").contains("lost for good");
   }
 
   @Test

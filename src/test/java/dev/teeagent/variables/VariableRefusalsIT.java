@@ -230,6 +230,11 @@ class VariableRefusalsIT {
               return a.operator().setHidden("pub_hide", "w").body();
             }),
         new Refusal(
+            "llm_api_key set public (a credential is only ever sealed)",
+            400,
+            "credential_not_hidden",
+            a -> a.operator().set("llm_api_key", "sk-or-v1-plaintext").body()),
+        new Refusal(
             "a policy limit set hidden (refusals quote it)",
             409,
             "cannot_hide_public",
