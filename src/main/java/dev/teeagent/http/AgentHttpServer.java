@@ -39,6 +39,7 @@ public final class AgentHttpServer implements AutoCloseable {
                   server -> {
                     server.setStopTimeout(STOP_TIMEOUT_MS);
                     server.insertHandler(new GracefulHandler());
+                    server.insertHandler(new CrossOriginReads());
                   });
               config.requestLogger.http(AgentHttpServer::logRequest);
 

@@ -1,0 +1,48 @@
+// The checks of a verification, in the order they run, with the labels the Java verifier prints
+// (dev.teeagent.attestation.Check), and the one rule that turns steps into a verdict.
+
+export const Check = Object.freeze({
+  FETCH: "fetch",
+  SIGNATURE: "signature",
+  CHAIN: "chain",
+  FRESHNESS: "freshness",
+  DEBUG_MODE: "debug",
+  PCRS: "pcrs",
+  NONCE: "nonce",
+  AGENT_KEY: "agent key",
+  USER_DATA: "user data",
+  /** A signed answer (DESIGN §3): EIP-191 signature over JCS, by the signer it names. */
+  ANSWER_SIGNATURE: "answer signature",
+  /** The answer's signer is the attested agent. */
+  ANSWER_SIGNER: "answer signer",
+  /** The answer's `request` names what was asked: method, path, query, keccak256 of the body. */
+  ANSWER_REQUEST: "answer request",
+  /** The answer echoes the client's X-Client-Nonce. */
+  ANSWER_NONCE: "answer client nonce",
+});
+
+export const passed = (check, detail) => ({ check, outcome: "passed", detail });
+export const failed = (check, detail) => ({ check, outcome: "failed", detail });
+
+/** "ok    pcrs: …" / "FAIL  chain: …", as the Java verifier's report lines. */
+export function line(step) {
+  return (step.outcome === "passed" ? "ok  " : "FAIL") + "  " + step.check + ": " + step.detail;
+}
+
+/**
+ * VERIFIED only when every step passed and the code was pinned by expected PCRs; otherwise NOT
+ * VERIFIED with the first failed check named. A report without PCRs is never a pass.
+ */
+export function verdict(steps) {
+  const failures = steps.filter((step) => step.outcome !== "passed");
+  if (steps.length === 0) return { verified: false, text: "NOT VERIFIED: nothing was checked" };
+  if (failures.length > 0) {
+    const first = failures[0];
+    const what = first.notPinned ? "code not pinned" : first.check + " check failed";
+    return { verified: false, failedCheck: first.check, text: `NOT VERIFIED: ${what}: ${first.detail}` };
+  }
+  if (!steps.some((step) => step.check === Check.PCRS)) {
+    return { verified: false, failedCheck: Check.PCRS, text: "NOT VERIFIED: code not pinned" };
+  }
+  return { verified: true, text: "VERIFIED" };
+}
