@@ -1,9 +1,5 @@
 package dev.teeagent.custody;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.teeagent.json.JsonMappers;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -12,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Decides whether a KMS key policy is locked to one enclave image (docs/custody.md): every Allow
@@ -25,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class KeyPolicyAnalyser {
   /** Actions that release the key's secrets or carry ciphertexts to another key. */
-  static final List<String> SECRET_ACTIONS =
+  public static final List<String> SECRET_ACTIONS =
       List.of(
           "kms:Decrypt",
           "kms:GenerateDataKey",
@@ -36,7 +31,7 @@ public final class KeyPolicyAnalyser {
           "kms:ReEncryptTo");
 
   /** Actions no one may have on a locked key: each could unlock it or destroy the identity. */
-  static final List<String> FORBIDDEN_ACTIONS =
+  public static final List<String> FORBIDDEN_ACTIONS =
       List.of(
           "kms:PutKeyPolicy",
           "kms:CreateGrant",
@@ -47,9 +42,10 @@ public final class KeyPolicyAnalyser {
 
   private static final Set<String> EXACT_OPERATORS =
       Set.of("stringequals", "stringequalsignorecase");
-  private static final Set<String> MEASUREMENT_KEYS =
+
+  /** The condition keys (lower case) that carry an image measurement. */
+  public static final Set<String> MEASUREMENT_KEYS =
       Set.of("kms:recipientattestation:imagesha384", "kms:recipientattestation:pcr0");
-  private static final ObjectMapper JSON = JsonMappers.strict();
 
   private KeyPolicyAnalyser() {}
 
@@ -71,162 +67,67 @@ public final class KeyPolicyAnalyser {
     if (!"Enabled".equals(key.keyState())) {
       reasons.add("the key's state is " + key.keyState() + ", not Enabled");
     }
-    reasons.addAll(policyReasons(policy, HexFormat.of().formatHex(pcr0)));
+    try {
+      String measurement = HexFormat.of().formatHex(pcr0);
+      for (KeyPolicy.Statement statement : KeyPolicy.parse(policy).statements()) {
+        if (statement.allow()) {
+          statementReasons(statement, measurement, reasons);
+        }
+      }
+    } catch (CustodyException e) {
+      reasons.add(e.getMessage());
+    }
     return new CustodyStatement(
         key.keyId(), key.origin(), sha256(policy), reasons.isEmpty(), reasons);
   }
 
-  static List<String> policyReasons(byte[] policy, String measurement) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(policy);
-    } catch (JsonProcessingException e) {
-      return List.of("the key policy is not valid JSON (or has a duplicate key)");
-    } catch (java.io.IOException e) {
-      return List.of("the key policy cannot be read");
-    }
-    JsonNode statements = root == null ? null : root.get("Statement");
-    if (statements == null || !(statements.isArray() || statements.isObject())) {
-      return List.of("the key policy has no Statement list");
-    }
-    List<String> reasons = new ArrayList<>();
-    int index = 0;
-    for (JsonNode statement : statements.isArray() ? statements : List.of(statements)) {
-      statementReasons(statement, name(statement, index++), measurement, reasons);
-    }
-    return reasons;
+  /** Whether no Allow statement of {@code policy} grants any of {@link #FORBIDDEN_ACTIONS}. */
+  public static boolean nobodyCanUnlock(KeyPolicy policy) {
+    return policy.statements().stream()
+        .filter(KeyPolicy.Statement::allow)
+        .noneMatch(s -> FORBIDDEN_ACTIONS.stream().anyMatch(s::covers));
   }
 
   private static void statementReasons(
-      JsonNode statement, String name, String measurement, List<String> reasons) {
-    JsonNode effect = statement.get("Effect");
-    if (effect == null || !effect.isTextual()) {
-      reasons.add(name + " has no Effect");
-      return;
-    }
-    if (effect.textValue().equals("Deny")) {
-      return; // Never grants; not credited either (see class comment).
-    }
-    if (!effect.textValue().equals("Allow")) {
-      reasons.add(name + " has an Effect other than Allow or Deny");
-      return;
-    }
-    List<String> patterns;
-    boolean negated = statement.has("NotAction");
-    if (negated == statement.has("Action")) {
-      reasons.add(name + " must have exactly one of Action and NotAction");
-      return;
-    }
-    try {
-      patterns = strings(statement.get(negated ? "NotAction" : "Action"));
-    } catch (IllegalArgumentException e) {
-      reasons.add(name + "'s " + (negated ? "NotAction" : "Action") + " is not text or a list");
-      return;
-    }
-    List<String> forbidden = allowed(FORBIDDEN_ACTIONS, patterns, negated);
+      KeyPolicy.Statement statement, String measurement, List<String> reasons) {
+    List<String> forbidden = FORBIDDEN_ACTIONS.stream().filter(statement::covers).toList();
     if (!forbidden.isEmpty()) {
-      reasons.add(name + " allows " + String.join(", ", forbidden));
+      reasons.add(statement.name() + " allows " + String.join(", ", forbidden));
     }
-    List<String> secret = allowed(SECRET_ACTIONS, patterns, negated);
+    List<String> secret = SECRET_ACTIONS.stream().filter(statement::covers).toList();
     if (!secret.isEmpty()) {
-      String missing = measurementCondition(statement.get("Condition"), measurement);
+      String missing = measurementCondition(statement.conditions(), measurement);
       if (missing != null) {
-        reasons.add(name + " allows " + String.join(", ", secret) + " " + missing);
+        reasons.add(statement.name() + " allows " + String.join(", ", secret) + " " + missing);
       }
     }
   }
 
-  /** Null when the condition pins the measurement, else why not (completing "allows X …"). */
-  private static String measurementCondition(JsonNode condition, String measurement) {
-    if (condition == null || !condition.isObject()) {
-      return "with no condition on the enclave's measurement";
-    }
+  /** Null when the conditions pin the measurement, else why not (completing "allows X …"). */
+  private static String measurementCondition(
+      Map<String, Map<String, List<String>>> conditions, String measurement) {
     boolean pinned = false;
-    for (Map.Entry<String, JsonNode> operator : condition.properties()) {
+    for (Map.Entry<String, Map<String, List<String>>> operator : conditions.entrySet()) {
       String op = operator.getKey().toLowerCase(Locale.ROOT);
-      if (!operator.getValue().isObject()) {
-        return "with a malformed Condition";
-      }
-      for (Map.Entry<String, JsonNode> test : operator.getValue().properties()) {
+      for (Map.Entry<String, List<String>> test : operator.getValue().entrySet()) {
         if (!MEASUREMENT_KEYS.contains(test.getKey().toLowerCase(Locale.ROOT))) {
           continue;
         }
         if (!EXACT_OPERATORS.contains(op)) {
           return "with the measurement tested by "
-              + operator.getKey()
+              + KeyPolicy.printable(operator.getKey())
               + " (only StringEquals or StringEqualsIgnoreCase pin one image)";
         }
-        List<String> values;
-        try {
-          values = strings(test.getValue());
-        } catch (IllegalArgumentException e) {
-          return "with a malformed measurement condition";
-        }
         boolean ignoreCase = op.equals("stringequalsignorecase");
-        for (String value : values) {
+        for (String value : test.getValue()) {
           if (!(ignoreCase ? value.equalsIgnoreCase(measurement) : value.equals(measurement))) {
-            return "to another measurement as well (" + printable(value) + ")";
+            return "to another measurement as well (" + KeyPolicy.printable(value) + ")";
           }
         }
-        pinned |= !values.isEmpty();
+        pinned |= !test.getValue().isEmpty();
       }
     }
     return pinned ? null : "with no condition on the enclave's measurement";
-  }
-
-  /** The actions in {@code candidates} the statement's patterns allow. */
-  private static List<String> allowed(List<String> candidates, List<String> patterns, boolean not) {
-    List<Pattern> compiled = patterns.stream().map(KeyPolicyAnalyser::glob).toList();
-    return candidates.stream()
-        .filter(
-            action -> {
-              String lower = action.toLowerCase(Locale.ROOT);
-              boolean matched = compiled.stream().anyMatch(p -> p.matcher(lower).matches());
-              return matched != not;
-            })
-        .toList();
-  }
-
-  /** IAM action patterns: case-insensitive, {@code *} any run, {@code ?} one character. */
-  private static Pattern glob(String pattern) {
-    StringBuilder regex = new StringBuilder();
-    for (char c : pattern.toLowerCase(Locale.ROOT).toCharArray()) {
-      switch (c) {
-        case '*' -> regex.append(".*");
-        case '?' -> regex.append('.');
-        default -> regex.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(regex.toString(), Pattern.DOTALL);
-  }
-
-  private static List<String> strings(JsonNode node) {
-    if (node != null && node.isTextual()) {
-      return List.of(node.textValue());
-    }
-    if (node == null || !node.isArray()) {
-      throw new IllegalArgumentException("not text or a list");
-    }
-    List<String> values = new ArrayList<>();
-    for (JsonNode item : node) {
-      if (!item.isTextual()) {
-        throw new IllegalArgumentException("not text");
-      }
-      values.add(item.textValue());
-    }
-    return values;
-  }
-
-  private static String name(JsonNode statement, int index) {
-    JsonNode sid = statement.get("Sid");
-    return "statement "
-        + index
-        + (sid != null && sid.isTextual() ? " (" + printable(sid.textValue()) + ")" : "");
-  }
-
-  private static String printable(String text) {
-    String cut = text.length() > 120 ? text.substring(0, 120) + "…" : text;
-    return cut.replaceAll("[\\p{Cntrl}]", "?");
   }
 
   static String sha256(byte[] bytes) {
