@@ -1,0 +1,86 @@
+package dev.teeagent.cli;
+
+import dev.teeagent.attestation.TrustedRoot;
+import dev.teeagent.devkms.DevKmsServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dev-kms}: a local stand-in for AWS KMS, for development only. */
+@Command(
+    name = "dev-kms",
+    description = {
+      "DEVELOPMENT TOOL, NEVER FOR PRODUCTION: a local stand-in for AWS KMS speaking its JSON 1.1"
+          + " protocol (CreateKey, GenerateDataKey, Decrypt, DescribeKey, GetKeyPolicy,"
+          + " PutKeyPolicy). Keys are plain files in --data-dir; request signatures (SigV4) are"
+          + " accepted unverified. Recipient attestation documents are verified against"
+          + " --trusted-root and key policies' kms:RecipientAttestation conditions are enforced."
+    })
+final class DevKmsCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--port", description = "Listen port (default: 4599; 0 picks a free one).")
+  int port = 4599;
+
+  @Option(names = "--host", description = "Listen address (default: 127.0.0.1).")
+  String host = "127.0.0.1";
+
+  @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "Key folder.")
+  Path dataDir;
+
+  @Option(
+      names = "--trusted-root",
+      required = true,
+      paramLabel = "PEM",
+      description =
+          "Root certificate attestation documents must chain to (serve's simulated root).")
+  Path trustedRoot;
+
+  @Option(names = "--region", description = "Region named in key ARNs (default: us-east-1).")
+  String region = "us-east-1";
+
+  @Option(names = "--account", description = "Account named in ARNs (default: 111122223333).")
+  String account = "111122223333";
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    if (port < 0 || port > 65535) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535");
+    }
+    TrustedRoot root;
+    try {
+      root = TrustedRoot.fromPem(Files.readAllBytes(trustedRoot));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--trusted-root " + trustedRoot + " is not a readable PEM certificate");
+    }
+    Files.createDirectories(dataDir);
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (DevKmsServer server =
+        DevKmsServer.start(
+            host, port, dataDir, root, Clock.systemUTC(), new SecureRandom(), region, account)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+      err.println(
+          "dev-kms listening on http://"
+              + host
+              + ":"
+              + server.port()
+              + " — a development stand-in for AWS KMS, never for production (keys in "
+              + dataDir
+              + ")");
+      err.flush();
+      stopped.await();
+    }
+    return 0;
+  }
+}
