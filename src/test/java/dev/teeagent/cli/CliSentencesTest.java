@@ -79,8 +79,10 @@ class CliSentencesTest {
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "tee-agent verify: give exactly one of --url and --document\n"
-                + "Try 'tee-agent verify --help' for more information.\n");
+            """
+            tee-agent verify: give exactly one of --url and --document
+            Try 'tee-agent verify --help' for more information.
+            """);
 
     Run unknown = run("operator", "set", "--nmae", "x");
     assertThat(unknown.exit()).isEqualTo(2);
