@@ -16,6 +16,10 @@ if [ ! -x "$jdk/bin/jlink" ]; then
   echo "build-runtime: no jlink in $jdk (a full JDK 25 is needed)" >&2
   exit 1
 fi
+if ! command -v objcopy >/dev/null; then
+  echo "build-runtime: objcopy is needed (Debian/Ubuntu: apt-get install binutils)" >&2
+  exit 1
+fi
 
 # Included lines: strip comments and blanks; lines starting with '-' are documented exclusions.
 modules=$(sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$here/java-modules" | grep -v -e '^$' -e '^-' | paste -sd, -)
@@ -30,4 +34,8 @@ rm -rf "$out"
   --no-header-files \
   --compress zip-6 \
   --output "$out"
+# The JDK's native libraries keep their full symbol tables (libjvm.so: 5 of its 29 MB), which only a
+# native debugger reads; the dynamic symbols the loader and the JVM need stay. objcopy is
+# deterministic, and the image build's comes with its pinned JDK image.
+find "$out/lib" -name '*.so' -exec objcopy --strip-unneeded {} \;
 echo "build-runtime: $out ($modules)"

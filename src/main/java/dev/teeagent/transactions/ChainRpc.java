@@ -1,9 +1,15 @@
 package dev.teeagent.transactions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
+import dev.teeagent.json.JsonMappers;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.math.BigInteger;
@@ -12,54 +18,59 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.core.Request;
-import org.web3j.protocol.core.Response;
-import org.web3j.protocol.core.methods.request.Transaction;
-import org.web3j.protocol.http.HttpService;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.web3j.utils.Numeric;
 
 /**
- * The JSON-RPC calls the agent makes to one node, through web3j. Every failure becomes a client
- * error with a code — unreachable or TLS failure (502 {@code rpc_unreachable}), no answer in time
- * (504 {@code rpc_timeout}), an answer that is not the JSON-RPC the call expects (502 {@code
- * rpc_bad_response}), the node's own error (502 {@code rpc_error}, its message quoted, cut and
- * reduced to printable ASCII), or insufficient funds (409) — and never a 500. Exception text of the
- * HTTP or JSON layers is not passed on: it may quote the node's answer at length.
+ * The JSON-RPC calls the agent makes to one node, as JSON-RPC 2.0 over the hardened client. Every
+ * failure becomes a client error with a code — unreachable or TLS failure (502 {@code
+ * rpc_unreachable}), no answer in time (504 {@code rpc_timeout}), an answer that is not the
+ * JSON-RPC the call expects (502 {@code rpc_bad_response}), the node's own error (502 {@code
+ * rpc_error}, its message quoted, cut and reduced to printable ASCII), or insufficient funds (409)
+ * — and never a 500. Exception text of the HTTP or JSON layers is not passed on: it may quote the
+ * node's answer at length.
  */
 final class ChainRpc {
   static final int MAX_QUOTED_MESSAGE = 300;
+  private static final MediaType JSON = MediaType.get("application/json");
+  private static final ObjectMapper MAPPER = JsonMappers.strict();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private final Web3j web3j;
+  private final String url;
+  private final OkHttpClient client;
+  private final AtomicLong ids = new AtomicLong();
 
   ChainRpc(RpcUrl url, OkHttpClient client) {
-    this.web3j = Web3j.build(new HttpService(url.text(), client));
+    this.url = url.text();
+    this.client = client;
   }
 
   BigInteger chainId() {
-    return call("eth_chainId", web3j.ethChainId(), r -> r.getChainId());
+    return call("eth_chainId", params(), ChainRpc::quantity);
   }
 
   /** The count of the agent's transactions the node knows, mempool included. */
   BigInteger pendingTransactionCount(Address address) {
     return call(
         "eth_getTransactionCount",
-        web3j.ethGetTransactionCount(address.checksummed(), DefaultBlockParameterName.PENDING),
-        r -> r.getTransactionCount());
+        params().add(address.checksummed()).add("pending"),
+        ChainRpc::quantity);
   }
 
   BigInteger gasPrice() {
-    return call("eth_gasPrice", web3j.ethGasPrice(), r -> r.getGasPrice());
+    return call("eth_gasPrice", params(), ChainRpc::quantity);
   }
 
   BigInteger maxPriorityFeePerGas() {
-    return call(
-        "eth_maxPriorityFeePerGas",
-        web3j.ethMaxPriorityFeePerGas(),
-        r -> r.getMaxPriorityFeePerGas());
+    return call("eth_maxPriorityFeePerGas", params(), ChainRpc::quantity);
   }
 
   /** What the latest block says about the fees and gas a transaction needs to be mined. */
@@ -69,15 +80,17 @@ final class ChainRpc {
   Head latestBlock() {
     return call(
         "eth_getBlockByNumber",
-        web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false),
-        r -> {
-          var block = r.getBlock();
-          if (block == null) {
+        params().add("latest").add(false),
+        block -> {
+          if (!block.isObject()) {
             throw new IllegalStateException("no latest block");
           }
+          JsonNode baseFee = block.path("baseFeePerGas");
           return new Head(
-              Optional.ofNullable(block.getBaseFeePerGasRaw()).map(raw -> block.getBaseFeePerGas()),
-              block.getGasLimit());
+              baseFee.isMissingNode() || baseFee.isNull()
+                  ? Optional.empty()
+                  : Optional.of(quantity(baseFee)),
+              quantity(block.path("gasLimit")));
         });
   }
 
@@ -85,31 +98,34 @@ final class ChainRpc {
   BigInteger minedTransactionCount(Address address) {
     return call(
         "eth_getTransactionCount",
-        web3j.ethGetTransactionCount(address.checksummed(), DefaultBlockParameterName.LATEST),
-        r -> r.getTransactionCount());
+        params().add(address.checksummed()).add("latest"),
+        ChainRpc::quantity);
   }
 
   BigInteger estimateGas(Address from, Address to, BigInteger value, String data) {
-    Transaction call =
-        Transaction.createFunctionCallTransaction(
-            from.checksummed(), null, null, null, to.checksummed(), value, data);
-    return call("eth_estimateGas", web3j.ethEstimateGas(call), r -> r.getAmountUsed());
+    ObjectNode call =
+        NODES.objectNode().put("from", from.checksummed()).put("to", to.checksummed());
+    if (value != null) {
+      call.put("value", Numeric.encodeQuantity(value));
+    }
+    if (data != null) {
+      call.put("data", data);
+    }
+    return call("eth_estimateGas", params().add(call), ChainRpc::quantity);
   }
 
   BigInteger pendingBalance(Address address) {
     return call(
-        "eth_getBalance",
-        web3j.ethGetBalance(address.checksummed(), DefaultBlockParameterName.PENDING),
-        r -> r.getBalance());
+        "eth_getBalance", params().add(address.checksummed()).add("pending"), ChainRpc::quantity);
   }
 
   /** Broadcasts a signed transaction; returns the hash the node reports. */
   String sendRawTransaction(String signedHex) {
     return call(
         "eth_sendRawTransaction",
-        web3j.ethSendRawTransaction(signedHex),
-        r -> {
-          String hash = r.getTransactionHash();
+        params().add(signedHex),
+        result -> {
+          String hash = result.textValue();
           if (hash == null || !hash.matches("0x[0-9a-fA-F]{64}")) {
             throw new IllegalStateException("not a transaction hash");
           }
@@ -117,34 +133,72 @@ final class ChainRpc {
         });
   }
 
-  private <R extends Response<?>, T> T call(
-      String method, Request<?, R> request, Function<R, T> result) {
-    R response;
+  private static ArrayNode params() {
+    return NODES.arrayNode();
+  }
+
+  /** A JSON-RPC quantity: 0x-prefixed hex without leading zeros. */
+  private static BigInteger quantity(JsonNode value) {
+    if (!value.isTextual()) {
+      throw new IllegalStateException("not a quantity");
+    }
+    return Numeric.decodeQuantity(value.textValue());
+  }
+
+  private <T> T call(String method, ArrayNode params, Function<JsonNode, T> result) {
+    JsonNode response;
     try {
-      response = request.send();
+      response = send(method, params);
     } catch (IOException e) {
       throw failure(method, e);
-    } catch (RuntimeException e) {
-      // web3j turns some transport problems into unchecked exceptions of its own.
-      throw new AgentException(
-          ErrorCode.RPC_BAD_RESPONSE, "the RPC's answer to " + method + " was not JSON-RPC");
     }
     if (response == null) {
       throw new AgentException(ErrorCode.RPC_BAD_RESPONSE, "the RPC answered " + method + " empty");
     }
-    if (response.hasError()) {
-      throw nodeError(method, response.getError());
+    if (!response.isObject()) {
+      throw new AgentException(
+          ErrorCode.RPC_BAD_RESPONSE, "the RPC's answer to " + method + " was not JSON-RPC");
+    }
+    JsonNode error = response.get("error");
+    if (error != null && !error.isNull()) {
+      if (!error.isObject() || !error.path("code").canConvertToInt()) {
+        throw new AgentException(
+            ErrorCode.RPC_BAD_RESPONSE, "the RPC's answer to " + method + " was not JSON-RPC");
+      }
+      throw nodeError(method, error.get("code").asInt(), error.path("message").textValue());
     }
     try {
-      T value = result.apply(response);
-      if (value == null) {
+      JsonNode value = response.get("result");
+      T parsed = value == null || value.isNull() ? null : result.apply(value);
+      if (parsed == null) {
         throw new IllegalStateException("no result");
       }
-      return value;
+      return parsed;
     } catch (RuntimeException e) {
       throw new AgentException(
           ErrorCode.RPC_BAD_RESPONSE,
           "the RPC's answer to " + method + " does not hold the expected result");
+    }
+  }
+
+  /** One POST; null for an empty answer. The client refuses non-2xx and oversized answers. */
+  private JsonNode send(String method, ArrayNode params) throws IOException {
+    ObjectNode request =
+        NODES
+            .objectNode()
+            .put("jsonrpc", "2.0")
+            .put("method", method)
+            .<ObjectNode>set("params", params)
+            .put("id", ids.incrementAndGet());
+    Request post =
+        new Request.Builder()
+            .url(url)
+            .post(RequestBody.create(MAPPER.writeValueAsBytes(request), JSON))
+            .build();
+    try (Response response = client.newCall(post).execute()) {
+      ResponseBody body = response.body();
+      byte[] bytes = body.bytes();
+      return bytes.length == 0 ? null : MAPPER.readTree(bytes);
     }
   }
 
@@ -184,8 +238,8 @@ final class ChainRpc {
     };
   }
 
-  private static AgentException nodeError(String method, Response.Error error) {
-    String message = quoted(error.getMessage());
+  private static AgentException nodeError(String method, int code, String nodeMessage) {
+    String message = quoted(nodeMessage);
     if (message.toLowerCase(Locale.ROOT).contains("insufficient funds")) {
       return new AgentException(
           ErrorCode.INSUFFICIENT_FUNDS,
@@ -193,7 +247,7 @@ final class ChainRpc {
     }
     return new AgentException(
         ErrorCode.RPC_ERROR,
-        "the RPC refused " + method + " (error " + error.getCode() + ": " + message + ")");
+        "the RPC refused " + method + " (error " + code + ": " + message + ")");
   }
 
   /** An upstream message made safe to quote: printable ASCII only, cut to a bounded length. */

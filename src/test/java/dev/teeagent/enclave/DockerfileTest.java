@@ -134,6 +134,44 @@ class DockerfileTest {
         .contains("sha256sum --check");
   }
 
+  /** Maven's resolver checks each file against enclave/maven-checksums (MavenDownloadsPinnedIT). */
+  @Test
+  void checksEveryMavenDownloadAgainstAPinnedSha256BeforeTheFirstMavenRun() {
+    List<Dockerfile.Instruction> instructions = dockerfile.instructions();
+    int pinned = -1;
+    int firstMaven = -1;
+    for (int i = 0; i < instructions.size(); i++) {
+      Dockerfile.Instruction instruction = instructions.get(i);
+      if (instruction.keyword().equals("ENV")
+          && instruction.arguments().startsWith("MAVEN_ARGS=")
+          && pinned < 0) {
+        pinned = i;
+      }
+      if (instruction.keyword().equals("RUN")
+          && instruction.arguments().contains("./mvnw")
+          && firstMaven < 0) {
+        firstMaven = i;
+      }
+    }
+    assertThat(pinned).isNotNegative().isLessThan(firstMaven);
+    assertThat(instructions.get(pinned).arguments())
+        .contains("-Daether.artifactResolver.postProcessor.trustedChecksums=true")
+        .contains("trustedChecksums.checksumAlgorithms=SHA-256")
+        .contains("trustedChecksums.failIfMissing=true")
+        .contains(
+            "-Daether.trustedChecksumsSource.summaryFile.basedir=/build/enclave/maven-checksums")
+        .doesNotContain("record=true");
+    assertThat(dockerfile.instructions("COPY"))
+        .anyMatch(i -> i.arguments().equals("enclave/maven-checksums/ enclave/maven-checksums/"));
+    assertThat(dockerfile.instructions("RUN"))
+        .filteredOn(i -> i.arguments().contains("./mvnw"))
+        .hasSize(2)
+        .last()
+        .extracting(Dockerfile.Instruction::arguments)
+        .asString()
+        .contains(" -o ");
+  }
+
   @Test
   void requiresAndValidatesTheBuildArgumentsBeforeAssemblingTheImage() {
     String checks =
