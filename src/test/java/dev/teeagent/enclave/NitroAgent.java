@@ -58,6 +58,17 @@ final class NitroAgent implements AutoCloseable {
     throw new AssertionError("the agent did not answer /health within 60 s:\n" + log());
   }
 
+  /** Waits until the console shows {@code text}; fails with the console when the agent exits. */
+  void awaitLog(String text, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!log().contains(text)) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("no \"" + text + "\" on the console:\n" + log());
+      }
+      Thread.sleep(100);
+    }
+  }
+
   /** Waits for the process to end by itself; returns its exit status. */
   int awaitExit(Duration limit) throws InterruptedException {
     if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
