@@ -53,7 +53,7 @@ final class NitroAgent implements AutoCloseable {
       } catch (IOException notYet) {
         // not listening yet
       }
-      Thread.sleep(100);
+      Thread.sleep(20);
     }
     throw new AssertionError("the agent did not answer /health within 60 s:\n" + log());
   }
