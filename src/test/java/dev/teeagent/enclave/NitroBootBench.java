@@ -1,11 +1,8 @@
 package dev.teeagent.enclave;
 
 import dev.teeagent.attestation.EmulatedNsm;
-import dev.teeagent.testing.AgentJar;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -53,31 +50,8 @@ public final class NitroBootBench {
 
   /** Launch to the first 200 on /health; {@code nsm} null means simulated attestation. */
   private static long startToReady(Path dir, SyscallNsm nsm) throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    List<String> command =
-        new ArrayList<>(
-            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(
-        InitCommand.fromDryRun(InitScriptTest.dryRun("/bin/sh", "x", InitScriptTest.OPERATOR))
-            .jvmFlags());
-    command.addAll(
-        List.of(
-            "-jar",
-            AgentJar.path().toAbsolutePath().toString(),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            String.valueOf(port),
-            "--tee-name",
-            "bench",
-            "--operator",
-            InitScriptTest.OPERATOR,
-            "--attestation",
-            nsm == null ? "simulated" : "nitro"));
+    int port = NitroAgent.freePort();
+    List<String> command = NitroAgent.serveCommand(port, nsm == null ? "simulated" : "nitro");
     long started = System.nanoTime();
     try (NitroAgent agent =
         NitroAgent.start(

@@ -10,12 +10,10 @@ import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.ExternalCommand;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,30 +39,11 @@ class SyscallNsmIT {
   /** The agent as enclave/init execs it (its JVM flags), with {@code extraFlags} before -jar. */
   private NitroAgent startAgent(SyscallNsm nsm, String log, String... extraFlags)
       throws IOException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    List<String> command = new ArrayList<>(List.of(javaBin()));
-    command.addAll(
-        InitCommand.fromDryRun(InitScriptTest.dryRun("/bin/sh", "x", OPERATOR)).jvmFlags());
-    command.addAll(List.of(extraFlags));
-    command.addAll(
-        List.of(
-            "-jar",
-            AgentJar.path().toAbsolutePath().toString(),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            String.valueOf(port),
-            "--attestation",
-            "nitro",
-            "--tee-name",
-            "nsm-it",
-            "--operator",
-            OPERATOR));
-    return NitroAgent.start(nsm.wrap(List.of(), command), port, dir.resolve(log));
+    int port = NitroAgent.freePort();
+    return NitroAgent.start(
+        nsm.wrap(List.of(), NitroAgent.serveCommand(port, "nitro", extraFlags)),
+        port,
+        dir.resolve(log));
   }
 
   @Test
