@@ -163,14 +163,24 @@ final class SimulatedChain implements SigningChain {
           Extension.keyUsage,
           true,
           new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
+      return signed(builder, issuerKey, random);
+    } catch (CertIOException e) {
+      throw new IllegalStateException("cannot issue a simulated certificate", e);
+    }
+  }
+
+  /** The certificate {@code builder} describes, signed SHA384withECDSA by {@code issuerKey}. */
+  static X509Certificate signed(
+      JcaX509v3CertificateBuilder builder, KeyPair issuerKey, SecureRandom random) {
+    try {
       return new JcaX509CertificateConverter()
           .getCertificate(
               builder.build(
                   new JcaContentSignerBuilder("SHA384withECDSA")
                       .setSecureRandom(random)
                       .build(issuerKey.getPrivate())));
-    } catch (CertIOException | OperatorCreationException | GeneralSecurityException e) {
-      throw new IllegalStateException("cannot issue a simulated certificate", e);
+    } catch (OperatorCreationException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign a simulated certificate", e);
     }
   }
 }

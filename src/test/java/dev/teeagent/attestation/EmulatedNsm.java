@@ -64,6 +64,7 @@ public final class EmulatedNsm {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<byte[]> documents = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<String> sequence = new CopyOnWriteArrayList<>();
   private volatile Duration skew = Duration.ZERO;
 
   public EmulatedNsm() {
@@ -137,6 +138,11 @@ public final class EmulatedNsm {
     return counts;
   }
 
+  /** Every request's kind, in the order they arrived. */
+  public java.util.List<String> sequence() {
+    return java.util.List.copyOf(sequence);
+  }
+
   /** The documents this module signed, in order. */
   public java.util.List<byte[]> documents() {
     return java.util.List.copyOf(documents);
@@ -146,6 +152,7 @@ public final class EmulatedNsm {
   public Reply handle(byte[] request) throws NsmException {
     String kind = kind(request);
     calls.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+    sequence.add(kind);
     Fault fault = faults.get(kind);
     if (fault == Fault.MISSING) {
       return new Reply.Silence();

@@ -2,7 +2,9 @@ package dev.teeagent.enclave;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.testing.AgentJar;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +29,43 @@ final class NitroAgent implements AutoCloseable {
     this.process = process;
     this.port = port;
     this.log = log;
+  }
+
+  /**
+   * {@code serve} on the JDK running the tests, as enclave/init execs the agent (its JVM flags,
+   * then {@code extraFlags}), on {@code port} of 127.0.0.1.
+   */
+  static List<String> serveCommand(int port, String attestation, String... extraFlags) {
+    String operator = InitScriptTest.OPERATOR;
+    List<String> command =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(
+        InitCommand.fromDryRun(InitScriptTest.dryRun("/bin/sh", "x", operator)).jvmFlags());
+    command.addAll(List.of(extraFlags));
+    command.addAll(
+        List.of(
+            "-jar",
+            AgentJar.path().toAbsolutePath().toString(),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            String.valueOf(port),
+            "--attestation",
+            attestation,
+            "--tee-name",
+            "nitro-test",
+            "--operator",
+            operator));
+    return command;
+  }
+
+  /** A free port on 127.0.0.1. */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   static NitroAgent start(List<String> command, int port, Path log) throws IOException {
@@ -53,9 +93,20 @@ final class NitroAgent implements AutoCloseable {
       } catch (IOException notYet) {
         // not listening yet
       }
-      Thread.sleep(100);
+      Thread.sleep(20);
     }
     throw new AssertionError("the agent did not answer /health within 60 s:\n" + log());
+  }
+
+  /** Waits until the console shows {@code text}; fails with the console when the agent exits. */
+  void awaitLog(String text, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!log().contains(text)) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("no \"" + text + "\" on the console:\n" + log());
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** Waits for the process to end by itself; returns its exit status. */

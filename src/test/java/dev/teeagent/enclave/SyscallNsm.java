@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -105,16 +106,28 @@ final class SyscallNsm implements AutoCloseable {
    * the filter. {@code namespaces} are further unshare flags (e.g. --net --pid --fork).
    */
   List<String> wrap(List<String> namespaces, List<String> command) throws IOException {
+    return wrap(namespaces, Map.of(), command);
+  }
+
+  /** The same, with files bind-mounted over others first (source → target). */
+  List<String> wrap(List<String> namespaces, Map<Path, String> binds, List<String> command)
+      throws IOException {
+    StringBuilder mounts = new StringBuilder();
+    binds.forEach(
+        (source, target) ->
+            mounts.append("mount --bind '%s' '%s' || exit 1\n".formatted(source, target)));
     String script =
         """
         device=$1 harness=$2 socket=$3; shift 3
-        mount --make-rprivate / && mount -t tmpfs -o mode=0755 tmpfs /dev || exit 1
+        mount --make-rprivate / || exit 1
+        %smount -t tmpfs -o mode=0755 tmpfs /dev || exit 1
         for spec in null:3 zero:5 full:7 random:8 urandom:9; do
           mknod -m 666 "/dev/${spec%%:*}" c 1 "${spec#*:}" || exit 1
         done
         touch /dev/nsm && mount --bind "$device" /dev/nsm || exit 1
         exec "$harness" launch "$socket" "$@"
-        """;
+        """
+            .formatted(mounts);
     List<String> wrapped = new ArrayList<>(List.of("unshare", "--mount"));
     wrapped.addAll(namespaces);
     wrapped.addAll(
@@ -128,6 +141,13 @@ final class SyscallNsm implements AutoCloseable {
             socket.toString()));
     wrapped.addAll(command);
     return wrapped;
+  }
+
+  private static volatile int callerPid;
+
+  /** The (host) process id of the last NSM caller: a way into its namespaces. */
+  static int lastCallerPid() {
+    return callerPid;
   }
 
   private static void relay(
@@ -146,7 +166,7 @@ final class SyscallNsm implements AutoCloseable {
         if (head.remaining() < 16) {
           throw new EOFException();
         }
-        head.getInt(); // the caller's pid
+        callerPid = head.getInt();
         int length = head.getInt();
         head.getLong(); // the response buffer's capacity: the supervisor truncates to it
         byte[] request = in.readNBytes(length);

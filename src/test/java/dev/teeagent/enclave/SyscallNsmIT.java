@@ -10,12 +10,10 @@ import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.ExternalCommand;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,30 +39,11 @@ class SyscallNsmIT {
   /** The agent as enclave/init execs it (its JVM flags), with {@code extraFlags} before -jar. */
   private NitroAgent startAgent(SyscallNsm nsm, String log, String... extraFlags)
       throws IOException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    List<String> command = new ArrayList<>(List.of(javaBin()));
-    command.addAll(
-        InitCommand.fromDryRun(InitScriptTest.dryRun("/bin/sh", "x", OPERATOR)).jvmFlags());
-    command.addAll(List.of(extraFlags));
-    command.addAll(
-        List.of(
-            "-jar",
-            AgentJar.path().toAbsolutePath().toString(),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            String.valueOf(port),
-            "--attestation",
-            "nitro",
-            "--tee-name",
-            "nsm-it",
-            "--operator",
-            OPERATOR));
-    return NitroAgent.start(nsm.wrap(List.of(), command), port, dir.resolve(log));
+    int port = NitroAgent.freePort();
+    return NitroAgent.start(
+        nsm.wrap(List.of(), NitroAgent.serveCommand(port, "nitro", extraFlags)),
+        port,
+        dir.resolve(log));
   }
 
   @Test
@@ -206,7 +185,8 @@ class SyscallNsmIT {
   }
 
   @Test
-  void aSilentNsmAtRunTimeNeitherStallsHealthOnOneCpuNorBlocksACleanStop() throws Exception {
+  void aSilentNsmAtRunTimeNeitherStallsHealthOnOneCpuNorHoldsLaterCallsNorTheStop()
+      throws Exception {
     EmulatedNsm emulated = new EmulatedNsm();
     try (SyscallNsm nsm = SyscallNsm.start(emulated, dir);
         NitroAgent agent = startAgent(nsm, "agent.log", "-XX:ActiveProcessorCount=1")) {
@@ -220,15 +200,21 @@ class SyscallNsmIT {
       }
       // The ioctl blocks the NSM's own platform thread, not the only carrier of virtual threads.
       assertThat(agent.get("/api/v1/health", Duration.ofSeconds(3)).statusCode()).isEqualTo(200);
-      // SIGTERM with that request running: it is drained with its 503, then the agent exits.
+      HttpResponse<String> timedOut = stuck.get();
+      assertThat(timedOut.statusCode()).isEqualTo(503);
+      assertThat(timedOut.body()).contains("\"attestation_unavailable\"");
+      // The ioctl is still blocked: a later call fails at once instead of queueing behind it.
+      HttpResponse<String> later =
+          agent.get("/api/v1/attestation?nonce=0x02", Duration.ofSeconds(5));
+      assertThat(later.statusCode()).isEqualTo(503);
+      assertThat(emulated.calls().get("Attestation")).isEqualTo(2);
+      // SIGTERM: the stop does not wait for the blocked ioctl.
       agent.terminate();
-      HttpResponse<String> answer = stuck.get();
-      assertThat(answer.statusCode()).isEqualTo(503);
-      assertThat(answer.body()).contains("\"attestation_unavailable\"");
       assertThat(agent.awaitExit(Duration.ofSeconds(40))).isEqualTo(143);
       assertThat(agent.log())
           .contains("waiting for the NSM's answer to Attestation")
           .contains("Attestation: no answer from the NSM within 10 s")
+          .containsPattern("Attestation: the NSM has not answered an earlier call for 1\\d s")
           .doesNotContain("Exception")
           .doesNotContain("\tat ");
     }
