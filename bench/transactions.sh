@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# POST /sign-transaction with broadcast:false against a real anvil: the agent's own time per request
+# POST /sign-transaction against a real anvil (operator-authorized, broadcast:false; open mode, mined): own time per request
 # (latency minus its RPC round trips) and throughput, each against a signed GET /config and a bare
 # eth_chainId measured in the same run. Needs: JDK 25, node_modules (npm ci).
-# Usage: bench/transactions.sh [requests] [clients]   (default 2000 8)
+# Usage: bench/transactions.sh [requests] [clients] [RPCs of a request with fees given]   (default 2000 8 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-$(find /usr/lib/jvm -maxdepth 1 -name 'temurin-25-jdk*' 2>/dev/null | head -1)}"

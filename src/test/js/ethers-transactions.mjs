@@ -6,6 +6,7 @@
 //   sign:      {key, transactions: [{…ethers fields}]} -> ["0x…serialized", …]
 //   authorize: {key, domain, request: {to, value, data, chainId, maxFeeWei, broadcast, nonce,
 //               deadline}}                             -> {signature, digest}
+//   fill:      the same, request with fillNonce         -> {signature, digest} of a FillRequest
 // Amounts travel as decimal strings both ways (JSON numbers would lose precision).
 import { Transaction, TypedDataEncoder, Wallet } from "ethers";
 import { SIGN_REQUEST_TYPES } from "../../../scripts/sign-request.mjs";
@@ -44,7 +45,26 @@ if (mode === "decode") {
   const signature = await wallet.signTypedData(input.domain, SIGN_REQUEST_TYPES, input.request);
   const digest = TypedDataEncoder.hash(input.domain, SIGN_REQUEST_TYPES, input.request);
   output = { signature, digest };
+} else if (mode === "fill") {
+  // Written here from the README's type string, not taken from the agent's code.
+  const types = {
+    FillRequest: [
+      { name: "to", type: "address" },
+      { name: "value", type: "uint256" },
+      { name: "data", type: "bytes" },
+      { name: "chainId", type: "uint256" },
+      { name: "maxFeeWei", type: "uint256" },
+      { name: "broadcast", type: "bool" },
+      { name: "fillNonce", type: "uint256" },
+      { name: "nonce", type: "uint256" },
+      { name: "deadline", type: "uint256" },
+    ],
+  };
+  const wallet = new Wallet(input.key);
+  const signature = await wallet.signTypedData(input.domain, types, input.request);
+  const digest = TypedDataEncoder.hash(input.domain, types, input.request);
+  output = { signature, digest };
 } else {
-  throw new Error("mode must be decode, sign or authorize");
+  throw new Error("mode must be decode, sign, authorize or fill");
 }
 process.stdout.write(JSON.stringify(output));

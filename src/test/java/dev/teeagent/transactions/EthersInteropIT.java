@@ -23,7 +23,8 @@ import org.web3j.utils.Numeric;
 /**
  * Byte-equality with ethers v6, code we did not write: the same key and fields give the same signed
  * transaction bytes (legacy EIP-155 and EIP-1559, across chain ids and edge values), and the same
- * {@code SignRequest} digest, whose ethers signature recovers to the signer here.
+ * {@code SignRequest} and {@code FillRequest} digests, whose ethers signatures recover to the
+ * signer here.
  */
 class EthersInteropIT {
   private static final ObjectMapper MAPPER = JsonMappers.strict();
@@ -135,5 +136,48 @@ class EthersInteropIT {
     EthSignature signature = EthSignature.parse(ethers.get("signature").asText());
     assertThat(Secp256k1.recoverAddress(digest, signature)).contains(SIGNER.address());
     assertThat(SIGNER.signDigest(digest).toHex()).isEqualTo(ethers.get("signature").asText());
+  }
+
+  @Test
+  void fillRequestDigestMatchesEthersSigningTheReadmesType() throws Exception {
+    Address agent = Address.parse("0x09271A218f8Ee8c676dB3b26C43e171C4c7eFEf1");
+    Eip712.Domain domain = new Eip712.Domain("test-agent", "1", agent);
+    SignRequest request =
+        new SignRequest(
+            agent,
+            BigInteger.ZERO,
+            "0x",
+            BigInteger.valueOf(31337),
+            BigInteger.TEN.pow(15),
+            true,
+            BigInteger.valueOf(7),
+            BigInteger.valueOf(1_900_000_000L));
+    BigInteger fillNonce = BigInteger.valueOf(3);
+    ObjectNode input = MAPPER.createObjectNode().put("key", KEY);
+    input
+        .putObject("domain")
+        .put("name", domain.name())
+        .put("version", domain.version())
+        .put("verifyingContract", agent.checksummed());
+    input
+        .putObject("request")
+        .put("to", request.to().checksummed())
+        .put("value", "0")
+        .put("data", "0x")
+        .put("chainId", "31337")
+        .put("maxFeeWei", request.maxFeeWei().toString())
+        .put("broadcast", true)
+        .put("fillNonce", fillNonce.toString())
+        .put("nonce", "7")
+        .put("deadline", "1900000000");
+    JsonNode ethers =
+        MAPPER.readTree(
+            NodeScript.run("ethers-transactions.mjs", MAPPER.writeValueAsString(input), "fill"));
+
+    byte[] digest = request.fillDigest(domain, fillNonce);
+    assertThat(Numeric.toHexString(digest)).isEqualTo(ethers.get("digest").asText());
+    assertThat(digest).isNotEqualTo(request.digest(domain));
+    EthSignature signature = EthSignature.parse(ethers.get("signature").asText());
+    assertThat(Secp256k1.recoverAddress(digest, signature)).contains(SIGNER.address());
   }
 }

@@ -113,7 +113,7 @@ class NonceStallIT {
   }
 
   @Test
-  void theOperatorFillsANonceTheChainWaitsOnAndEverythingBehindItIsMined() {
+  void theOperatorReplacesAWaitingTransactionAndFillsTheNonceTheChainWaitsOn() {
     // The operator's own unsent transaction holds nonce 0; what comes after waits in the pool.
     JsonNode unsent = request(fresh()).broadcast(false).operator().sign();
     assertThat(unsent.at("/transaction/nonce").asText()).isEqualTo("0");
@@ -132,14 +132,28 @@ class NonceStallIT {
         "tx_fill_operator_only",
         "FillRequest");
 
+    // Replace: the transaction waiting with nonce 1, by one offering higher fees.
+    String replacing = fresh();
+    JsonNode replacement =
+        request(replacing)
+            .field("max_fee_per_gas", "20000000000")
+            .field("max_priority_fee_per_gas", "5000000000")
+            .fill(1)
+            .operator()
+            .sign();
+    assertThat(replacement.at("/transaction/nonce").asText()).isEqualTo("1");
+
+    // Fill: nonce 0, which the chain waits on.
     String filler = fresh();
     JsonNode fill = request(filler).fill(0).operator().sign();
     assertThat(fill.at("/transaction/nonce").asText()).isEqualTo("0");
     assertThat(fill.get("fill_nonce").asText()).isEqualTo("0");
     assertThat(anvil.receipt(fill.get("transaction_hash").asText()).isStatusOK()).isTrue();
-    assertThat(anvil.receipt(behind.get("transaction_hash").asText()).isStatusOK()).isTrue();
+    assertThat(anvil.receipt(replacement.get("transaction_hash").asText()).isStatusOK()).isTrue();
     assertThat(anvil.balance(filler)).isEqualTo(1);
-    assertThat(anvil.balance(waiting)).isEqualTo(1);
+    assertThat(anvil.balance(replacing)).isEqualTo(1);
+    assertThat(anvil.balance(waiting)).isZero();
+    assertThat(anvil.knows(behind.get("transaction_hash").asText())).isFalse();
     assertThat(anvil.knows(unsent.get("transaction_hash").asText())).isFalse();
 
     JsonNode entry = agent.get("/api/v1/audit?from=" + fill.get("audit_index").asText()).json();

@@ -1,7 +1,9 @@
 package dev.teeagent.transactions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.teeagent.error.AgentException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,5 +135,27 @@ class NonceTrackerTest {
     tracker.used(unsent);
     assertThat(next(rpc).nonce()).isEqualTo(2);
     assertThat(rpc.asked).hasValue(1);
+  }
+
+  @Test
+  void fillsOnlyANonceAlreadyHandedOutAndLeavesItAsItWasWhenTheFillNeverLeaves() {
+    PendingCount rpc = new PendingCount(0);
+    tracker.used(next(rpc));
+    NonceTracker.Lease released = next(rpc);
+    tracker.unused(released);
+    assertThatThrownBy(() -> tracker.reserveFill(CHAIN, BigInteger.TWO))
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("has not been handed out");
+
+    // A fill of the sent nonce 0 that is never signed: 0 stays in use, 1 stays free.
+    NonceTracker.Lease fillSent = tracker.reserveFill(CHAIN, BigInteger.ZERO);
+    assertThat(fillSent.was()).isEqualTo(NonceTracker.Was.HANDED_OUT);
+    tracker.unused(fillSent);
+    // A fill of the free nonce 1 takes it from the free ones while it is in flight.
+    NonceTracker.Lease fillFree = tracker.reserveFill(CHAIN, BigInteger.ONE);
+    assertThat(fillFree.was()).isEqualTo(NonceTracker.Was.FREE);
+    assertThat(next(rpc).nonce()).isEqualTo(2);
+    tracker.unused(fillFree);
+    assertThat(next(rpc).nonce()).isEqualTo(1);
   }
 }
