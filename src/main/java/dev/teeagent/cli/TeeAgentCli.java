@@ -23,7 +23,8 @@ public final class TeeAgentCli implements Runnable {
       Map.of(
           "serve", ServeCommand::new,
           "verify", VerifyCommand::new,
-          "operator", OperatorCommand::new);
+          "operator", OperatorCommand::new,
+          "authorize", AuthorizeCommand::new);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -40,7 +41,7 @@ public final class TeeAgentCli implements Runnable {
     if (named != null) {
       cli.addSubcommand(args[0], named.get());
     } else {
-      for (String name : List.of("serve", "verify", "operator")) {
+      for (String name : List.of("serve", "verify", "operator", "authorize")) {
         cli.addSubcommand(name, SUBCOMMANDS.get(name).get());
       }
     }
