@@ -7,26 +7,66 @@
 //        [--valid-seconds 600] < body.json > authorized.json
 //
 // --max-fee-wei caps gas limit × max fee per gas (default 1e15 wei); the agent refuses more.
+// Without Node, `./tee-agent authorize` does the same after verifying the agent's attestation.
 import { Wallet } from "ethers";
 import { parseArgs } from "node:util";
 import { SIGN_REQUEST_TYPES } from "./sign-request.mjs";
 
-const { values: args } = parseArgs({
-  options: {
-    url: { type: "string", default: "http://127.0.0.1:7047" },
-    "max-fee-wei": { type: "string", default: "1000000000000000" },
-    "valid-seconds": { type: "string", default: "600" },
-  },
-});
-if (!process.env.TEE_SIGNER_KEY) {
-  console.error("set TEE_SIGNER_KEY to the operator's or API signer's private key (hex)");
+const USAGE = `usage: TEE_SIGNER_KEY=0x… node scripts/authorize-transaction.mjs [--url http://127.0.0.1:7047]
+         [--max-fee-wei N] [--valid-seconds 600] < body.json > authorized.json
+Adds the operator's or an API signer's authorization to a POST /sign-transaction body.`;
+
+function fail(message) {
+  console.error(`authorize-transaction: ${message}`);
   process.exit(2);
 }
-const wallet = new Wallet(process.env.TEE_SIGNER_KEY.trim());
+
+let args;
+try {
+  ({ values: args } = parseArgs({
+    options: {
+      url: { type: "string", default: "http://127.0.0.1:7047" },
+      "max-fee-wei": { type: "string", default: "1000000000000000" },
+      "valid-seconds": { type: "string", default: "600" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  }));
+} catch (error) {
+  fail(`${error.message}; try --help`);
+}
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (!process.env.TEE_SIGNER_KEY) {
+  fail("set TEE_SIGNER_KEY to the operator's or API signer's private key (hex)");
+}
+let wallet;
+try {
+  wallet = new Wallet(process.env.TEE_SIGNER_KEY.trim());
+} catch {
+  fail("TEE_SIGNER_KEY is not a private key (32 bytes of hex)");
+}
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
-const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-const config = await (await fetch(`${args.url}/api/v1/config`)).json();
+let body;
+try {
+  body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+} catch {
+  fail("the body on stdin is not JSON: give a POST /sign-transaction body");
+}
+if (typeof body?.transaction !== "object" || body.transaction === null) {
+  fail('the body has no "transaction" object: give a POST /sign-transaction body');
+}
+if (body.chain_id === undefined) {
+  fail('the body has no chain_id, and an authorization signs the chain: add "chain_id": N to the body');
+}
+let config;
+try {
+  config = await (await fetch(`${args.url}/api/v1/config`)).json();
+} catch {
+  fail(`nothing answers at ${args.url} (or not with JSON) — is the agent running?`);
+}
 
 const isOperator = wallet.address.toLowerCase() === config.operator.toLowerCase();
 const nonce = isOperator ? config.operator_nonce : (config.signer_nonces[wallet.address] ?? "0");

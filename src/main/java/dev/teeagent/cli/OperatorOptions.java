@@ -4,8 +4,11 @@ import dev.teeagent.attestation.ExpectedPcrs;
 import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.json.JsonMappers;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -57,6 +60,16 @@ final class OperatorOptions {
       description =
           "Longest wait for each answer of the agent, body included: 10s, 2m (default: 30s).")
   Duration timeout;
+
+  /** Verifies the agent's attestation as these options say, and reports whom it trusts. */
+  AgentAttester.AttestedAgent attest(
+      AgentClient client, Clock clock, SecureRandom random, PrintWriter err) throws CliFailure {
+    AgentAttester.AttestedAgent agent =
+        new AgentAttester(clock, random)
+            .attest(client, trustedRoot(), root, expectedPcrs(), allowDebug);
+    err.println("attested agent " + agent.address() + " (" + agent.how() + ")");
+    return agent;
+  }
 
   /** The operator key from --key-file, else from the environment; never from a flag. */
   SigningKey operatorKey(Map<String, String> env) throws CliFailure {

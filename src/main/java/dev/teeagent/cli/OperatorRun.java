@@ -66,15 +66,7 @@ abstract class OperatorRun implements Callable<Integer> {
       List<OperatorSession.Entry> entries = entries();
       SigningKey key = options.operatorKey(System.getenv());
       AgentClient client = new AgentClient(options.url, mapper, options.timeout);
-      AgentAttester.AttestedAgent agent =
-          new AgentAttester(clock, random)
-              .attest(
-                  client,
-                  options.trustedRoot(),
-                  options.root,
-                  options.expectedPcrs(),
-                  options.allowDebug);
-      err().println("attested agent " + agent.address() + " (" + agent.how() + ")");
+      AgentAttester.AttestedAgent agent = options.attest(client, clock, random, err());
       OperatorSession session = new OperatorSession(client, agent, key, mapper, random, clock);
       return finish(session, session.sign(entries, options.deadline));
     } catch (CliFailure e) {

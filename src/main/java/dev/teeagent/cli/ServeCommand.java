@@ -8,6 +8,8 @@ import dev.teeagent.config.ConfigException;
 import dev.teeagent.config.PromptSettings;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -112,6 +114,32 @@ final class ServeCommand implements Callable<Integer> {
           "Longest wait before one retry; a longer Retry-After fails at once (default: 5s).")
   String llmMaxRetryWait;
 
+  private static String busyPort(AgentSettings settings) {
+    return "tee-agent serve: port "
+        + settings.port()
+        + " on "
+        + settings.host()
+        + " is already in use (another agent still running?): stop that program, or choose"
+        + " another port with --port";
+  }
+
+  /**
+   * Checked before anything starts, so that the one line above is all a newcomer sees; the server's
+   * own bind failure (a race with another program) ends the same way.
+   */
+  private static boolean portIsFree(String host, int port) {
+    if (port == 0) {
+      return true;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(host, port));
+      return true;
+    } catch (IOException e) {
+      return !(e instanceof BindException);
+    }
+  }
+
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (type.isInstance(cause)) {
@@ -149,6 +177,10 @@ final class ServeCommand implements Callable<Integer> {
                           llmMaxConcurrent,
                           llmMaxRetries,
                           llmMaxRetryWait)));
+      if (!portIsFree(settings.host(), settings.port())) {
+        System.err.println(busyPort(settings));
+        return 2;
+      }
       AttestationSettings attestationSettings =
           AttestationSettings.load(
               new AttestationSettings.Flags(
@@ -162,13 +194,7 @@ final class ServeCommand implements Callable<Integer> {
       if (!causedBy(e, BindException.class)) {
         throw e;
       }
-      System.err.println(
-          "tee-agent serve: port "
-              + settings.port()
-              + " on "
-              + settings.host()
-              + " is already in use (another agent still running?): stop that program, or choose"
-              + " another port with --port");
+      System.err.println(busyPort(settings));
       return 2;
     }
     if (simulatedPcrsOut != null) {

@@ -24,6 +24,7 @@ public final class TeeAgentCli implements Runnable {
           "serve", ServeCommand::new,
           "verify", VerifyCommand::new,
           "operator", OperatorCommand::new,
+          "authorize", AuthorizeCommand::new,
           "dev-kms", DevKmsCommand::new);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -41,7 +42,7 @@ public final class TeeAgentCli implements Runnable {
     if (named != null) {
       cli.addSubcommand(args[0], named.get());
     } else {
-      for (String name : List.of("serve", "verify", "operator", "dev-kms")) {
+      for (String name : List.of("serve", "verify", "operator", "authorize", "dev-kms")) {
         cli.addSubcommand(name, SUBCOMMANDS.get(name).get());
       }
     }

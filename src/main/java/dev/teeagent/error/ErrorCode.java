@@ -20,6 +20,7 @@ public enum ErrorCode {
   TOO_MANY_COMMANDS(400, "too_many_commands"),
   HIDDEN_VALUE_NOT_ENCRYPTED(400, "hidden_value_not_encrypted"),
   CREDENTIAL_NOT_HIDDEN(400, "credential_not_hidden"),
+  PER_VARIABLE_SIGNATURE(400, "per_variable_signature"),
   BAD_CIPHERTEXT(400, "bad_ciphertext"),
   CIPHERTEXT_MISMATCH(400, "ciphertext_mismatch"),
   EMPTY_LIST_ENTRY(400, "empty_list_entry"),

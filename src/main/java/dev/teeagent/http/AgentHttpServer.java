@@ -33,6 +33,8 @@ public final class AgentHttpServer implements AutoCloseable {
               config.startup.showOldJavalinVersionWarning = false;
               config.http.maxRequestSize = MAX_BODY_BYTES;
               config.http.prefer405over404 = true;
+              // The original API's README calls /api/v1//variables; request.path still echoes it.
+              config.router.treatMultipleSlashesAsSingleSlash = true;
               config.concurrency.useVirtualThreads = true;
               config.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
               config.jetty.modifyServer(

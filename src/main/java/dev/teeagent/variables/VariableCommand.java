@@ -33,7 +33,17 @@ public record VariableCommand(
       @JsonProperty("name") String name,
       @JsonProperty("value") String value,
       @JsonProperty("hidden") Boolean hidden,
-      @JsonProperty("immutable") Boolean immutable) {
+      @JsonProperty("immutable") Boolean immutable,
+      @JsonProperty("signature") String perVariableSignature) {
+    if (perVariableSignature != null) {
+      throw new AgentException(
+          ErrorCode.PER_VARIABLE_SIGNATURE,
+          "a variable carries its own signature, as in the original API; this agent takes one"
+              + " EIP-712 signature over a whole batch: {\"commands\": [{\"function\", \"name\","
+              + " \"value\", \"hidden\", \"immutable\"}], \"nonce\", \"deadline\", \"signature\"}"
+              + " (see docs/migrating.md and the README's operator section; ./tee-agent operator"
+              + " sign builds one)");
+    }
     return new VariableCommand(
         function == null ? "set" : function,
         name,
