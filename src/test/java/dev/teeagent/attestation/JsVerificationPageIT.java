@@ -15,9 +15,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -104,6 +110,64 @@ class JsVerificationPageIT {
           "1-verified-hosted", "6-wrong-pcrs", "7-no-pcrs", "8-aws-root", "9-tampering-proxy"
         }) {
       assertThat(out.resolve(state + ".png")).isNotEmptyFile();
+    }
+  }
+
+  @Test
+  void theJavaAndJsVerifiersGiveTheSameVerdictOnTheRunningAgent() throws Exception {
+    ObjectNode pcrs = pcrsOfTheAgent();
+    ObjectNode wrong = pcrs.deepCopy().put("PCR1", "11".repeat(48));
+    String rootPem = Files.readString(out.resolve("simulated-root.pem"));
+    record Input(String name, ObjectNode pcrs, String rootPem) {}
+    List<Input> inputs =
+        List.of(
+            new Input("right PCRs and root", pcrs, rootPem),
+            new Input("wrong PCR1", wrong, rootPem),
+            new Input("no PCRs", MAPPER.createObjectNode(), rootPem),
+            new Input("AWS root", pcrs, null));
+    for (Input input : inputs) {
+      ExpectedPcrs expected =
+          ExpectedPcrs.parseJson(MAPPER.writeValueAsBytes(input.pcrs()), MAPPER);
+      TrustedRoot root =
+          input.rootPem() == null
+              ? TrustedRoot.aws()
+              : TrustedRoot.fromPem(input.rootPem().getBytes(StandardCharsets.US_ASCII));
+      AgentVerifier.AgentReport java =
+          new AgentVerifier(
+                  new AttestationVerifier(root, Clock.systemUTC()),
+                  HttpClient.newHttpClient(),
+                  MAPPER,
+                  new SecureRandom())
+              .verify(
+                  URI.create(url),
+                  new AgentVerifier.Options(expected, Duration.ofMinutes(5), false));
+      ObjectNode request =
+          MAPPER.createObjectNode().put("url", url).put("root_pem", input.rootPem());
+      request.set("pcrs", input.pcrs());
+      JsonNode js =
+          MAPPER.readTree(
+              NodeScript.run(
+                  Map.of(),
+                  "verifier-js/cli/verify-agent.mjs",
+                  MAPPER.writeValueAsString(request)));
+      List<String> jsSteps = new ArrayList<>();
+      js.get("steps")
+          .forEach(
+              step -> jsSteps.add(step.get("outcome").asText() + " " + step.get("check").asText()));
+      List<String> javaSteps =
+          java.report().steps().stream()
+              .map(
+                  step ->
+                      (step.outcome() == VerificationReport.Outcome.SKIPPED && expected.isEmpty()
+                              ? "failed"
+                              : step.outcome().name().toLowerCase(Locale.ROOT))
+                          + " "
+                          + step.check().label())
+              .toList();
+      assertThat(jsSteps).as(input.name() + "\njs: " + js).isEqualTo(javaSteps);
+      assertThat(js.get("verdict").asText().equals("VERIFIED"))
+          .as(input.name())
+          .isEqualTo(java.passed() && !expected.isEmpty());
     }
   }
 
