@@ -54,14 +54,30 @@ async function trustedRoot(der, aws) {
   return { der, certificate, fingerprint, aws, describe: `${name} (sha256 ${fingerprint})` };
 }
 
+// Parsing a certificate with pkijs costs several ES384 verifications; documents of one enclave
+// repeat all but the leaf, so parsed certificates are kept, by their exact bytes (bounded).
+const parsed = new Map();
+const MAX_PARSED = 64;
+
 /** A parsed certificate, or null when the bytes are not one. */
 export function parseCertificate(der) {
+  const key = toHex(der);
+  if (parsed.has(key)) return parsed.get(key);
+  let certificate = null;
   try {
-    const certificate = Certificate.fromBER(der);
-    return certificate.tbsView.byteLength > 0 ? certificate : null;
+    const candidate = Certificate.fromBER(der);
+    certificate = candidate.tbsView.byteLength > 0 ? candidate : null;
   } catch {
-    return null;
+    certificate = null;
   }
+  if (parsed.size >= MAX_PARSED) parsed.delete(parsed.keys().next().value);
+  parsed.set(key, certificate);
+  return certificate;
+}
+
+/** Forgets parsed certificates (for measuring a first verification). */
+export function forgetParsedCertificates() {
+  parsed.clear();
 }
 
 /** "CN=…" of a certificate's subject (the whole name when it has no CN), safe to print. */

@@ -45,6 +45,20 @@ class JsVerifierModuleIT {
     assertThat(count(PASSED, result.stdout())).isGreaterThanOrEqualTo(30);
   }
 
+  @Test
+  void theBenchmarkCommandOfTheDocsRunsAndReportsRatios() {
+    ExternalCommand.Result result =
+        ExternalCommand.of("node", "verifier-js/bench.mjs", "2")
+            .timeout(Duration.ofMinutes(2))
+            .run();
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.stdout())
+        .contains("baseline: ES384 verify")
+        .containsPattern(
+            "full verification, real AWS doc \\(5 certs\\) +\\d+ docs/s  \\(\\d+\\.\\d\\d x baseline\\)")
+        .contains("full verification, certificates never seen before");
+  }
+
   private static int count(Pattern pattern, String output) {
     Matcher matcher = pattern.matcher(output);
     assertThat(matcher.find()).as("TAP summary in:\n" + output).isTrue();
