@@ -53,7 +53,7 @@ class AttestedKmsIT {
         "AKIDHOSTROLE",
         "host-secret-key",
         Optional.of("host-session-token"),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(30));
   }
 
   @Test
