@@ -84,7 +84,7 @@ record PromptVariables(
     return value;
   }
 
-  private static int maxPerMinute(VariableSource variables) {
+  static int maxPerMinute(VariableSource variables) {
     Optional<String> text = variables.value(MAX_PER_MINUTE);
     if (text.isEmpty()) {
       return DEFAULT_MAX_PER_MINUTE;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.teeagent.crypto.Keccak;
 import dev.teeagent.crypto.SignedBodyVerifier;
 import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.testing.SignedAnswers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +36,10 @@ class AgentHttpServerIT {
   }
 
   private HttpResponse<byte[]> send(HttpRequest.Builder request) throws Exception {
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    SignedAnswers.record(response.body());
+    return response;
   }
 
   private JsonNode verified(HttpResponse<byte[]> response) {
@@ -94,7 +98,7 @@ class AgentHttpServerIT {
 
   @Test
   void bodiesOverOneMebibyteAreASigned413() throws Exception {
-    byte[] big = new byte[(int) AgentHttpServer.MAX_BODY_BYTES + 1];
+    byte[] big = new byte[HttpLimits.MAX_BODY_BYTES + 1];
     java.util.Arrays.fill(big, (byte) 'a');
     var response =
         send(
@@ -106,7 +110,7 @@ class AgentHttpServerIT {
 
   @Test
   void chunkedBodiesOverOneMebibyteAreASigned413() throws Exception {
-    byte[] big = new byte[(int) AgentHttpServer.MAX_BODY_BYTES + 10];
+    byte[] big = new byte[HttpLimits.MAX_BODY_BYTES + 10];
     java.util.Arrays.fill(big, (byte) 'a');
     // An InputStream publisher has no known length, so the client sends it chunked.
     var response =

@@ -13,6 +13,7 @@ import java.util.List;
 /** Routes that exist only in tests, to drive the HTTP layer through shapes real routes lack. */
 final class TestRoutes {
   static final ObjectMapper MAPPER = JsonMappers.strict();
+  private static final JsonBodies BODIES = new JsonBodies();
   static final String SECRET_IN_EXCEPTION = "hunter2-secret-in-exception";
 
   private TestRoutes() {}
@@ -60,10 +61,7 @@ final class TestRoutes {
   static List<ApiRoute> all() {
     return List.of(
         route(HandlerType.GET, "/tricky", ctx -> Reply.ok(trickyPayload())),
-        route(
-            HandlerType.POST,
-            "/echo",
-            ctx -> Reply.ok(new JsonBodies(MAPPER).parse(ctx, EchoRequest.class))),
+        route(HandlerType.POST, "/echo", ctx -> Reply.ok(BODIES.parse(ctx, EchoRequest.class))),
         route(
             HandlerType.GET,
             "/boom",
