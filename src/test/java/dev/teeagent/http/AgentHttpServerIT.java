@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.teeagent.crypto.Keccak;
 import dev.teeagent.crypto.SignedBodyVerifier;
 import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.testing.LogCapture;
 import dev.teeagent.testing.SignedAnswers;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -235,6 +236,16 @@ class AgentHttpServerIT {
     HttpResponse<byte[]> response = slow.get();
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(verified(response).get("slow").asBoolean()).isTrue();
+  }
+
+  @Test
+  void stopLogsALineWhenItBeginsAndWhenItEnds() {
+    try (LogCapture log = LogCapture.asShipped()) {
+      server.close();
+      assertThat(log.lines())
+          .anyMatch(line -> line.startsWith("teeagent.http stopping:"))
+          .anyMatch(line -> line.startsWith("teeagent.http stopped"));
+    }
   }
 
   private HttpResponse<byte[]> post(String path, String body) throws Exception {
