@@ -239,6 +239,17 @@ class AgentHttpServerIT {
   }
 
   @Test
+  void theIdleTimeoutBoundsSilentClientsNotAnAnswerThatTakesLong() throws Exception {
+    var response =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/longer-than-idle-timeout"))
+                .timeout(Duration.ofSeconds(30))
+                .GET());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(verified(response).get("slow").asBoolean()).isTrue();
+  }
+
+  @Test
   void stopLogsALineWhenItBeginsAndWhenItEnds() {
     try (LogCapture log = LogCapture.asShipped()) {
       server.close();

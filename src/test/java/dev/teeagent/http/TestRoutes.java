@@ -82,6 +82,14 @@ final class TestRoutes {
             ctx -> {
               Thread.sleep(1500);
               return Reply.ok(MAPPER.createObjectNode().put("slow", true));
+            }),
+        route(
+            HandlerType.GET,
+            "/longer-than-idle-timeout",
+            ctx -> {
+              // An answer that takes long without I/O, as a slow LLM's does.
+              Thread.sleep(HttpLimits.IDLE_TIMEOUT.toMillis() + 2_000);
+              return Reply.ok(MAPPER.createObjectNode().put("slow", true));
             }));
   }
 
