@@ -199,7 +199,7 @@ public final class App implements AutoCloseable {
           "--attestation " + nsm.mode().label() + ": the NSM cannot attest: " + e.getMessage());
     }
     attestationSettings.simulatedRootOut().ifPresent(file -> writeSimulatedRoot(nsm, file));
-    JsonBodies bodies = new JsonBodies(mapper);
+    JsonBodies bodies = new JsonBodies();
     ChatCompletionsClient llm = llmClient.join();
     PromptService prompts =
         new PromptService(state, llm, mapper, clock, settings.prompt().maxConcurrent());

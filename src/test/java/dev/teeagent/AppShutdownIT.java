@@ -10,6 +10,7 @@ import dev.teeagent.testing.LogCapture;
 import dev.teeagent.testing.PromptBody;
 import dev.teeagent.testing.TestAgent;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +54,7 @@ class AppShutdownIT {
     }
     // The running prompt ends (its connection closed) rather than holding the process.
     assertThat(prompt).failsWithin(30, TimeUnit.SECONDS);
-    assertThatCode(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
+    assertThatCode(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
+        .isInstanceOf(IOException.class);
   }
 }

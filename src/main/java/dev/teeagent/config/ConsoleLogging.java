@@ -38,6 +38,8 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
     root.addAppender(console);
     context.getLogger("dev.teeagent").setLevel(Level.INFO);
     context.getLogger("teeagent").setLevel(Level.INFO);
+    // Jetty's parser warns about some requests it refuses; the agent logs its own line for each.
+    context.getLogger("org.eclipse.jetty.http.HttpParser").setLevel(Level.ERROR);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 }

@@ -2,7 +2,6 @@ package dev.teeagent.crypto;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 
@@ -50,7 +49,7 @@ public final class Eip712 {
 
   /** keccak256 of a type string, e.g. "Mail(address from,string contents)". */
   public static byte[] typeHash(String encodedType) {
-    return Hash.sha3(encodedType.getBytes(StandardCharsets.UTF_8));
+    return Hash.sha3(Utf8.strict(encodedType));
   }
 
   /**
@@ -78,7 +77,7 @@ public final class Eip712 {
     }
 
     public Struct string(String value) {
-      words.writeBytes(Hash.sha3(value.getBytes(StandardCharsets.UTF_8)));
+      words.writeBytes(Hash.sha3(Utf8.strict(value)));
       return this;
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -42,7 +41,7 @@ public final class Jcs {
   public static byte[] canonicalize(JsonNode tree) {
     StringBuilder out = new StringBuilder(1024);
     write(tree, out);
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    return Utf8.strict(out.toString());
   }
 
   private static void write(JsonNode node, StringBuilder out) {

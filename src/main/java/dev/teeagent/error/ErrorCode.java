@@ -14,6 +14,14 @@ public enum ErrorCode {
   BAD_CLIENT_NONCE(400, "bad_client_nonce"),
   BAD_QUERY(400, "bad_query"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+  // 4xx: the HTTP message itself (cut short, bad framing, refused by the HTTP layer)
+  BAD_HTTP_REQUEST(400, "bad_http_request"),
+  BODY_INCOMPLETE(400, "body_incomplete"),
+  BODY_TIMEOUT(408, "body_timeout"),
+  URI_TOO_LONG(414, "uri_too_long"),
+  UPGRADE_REQUIRED(426, "upgrade_required"),
+  HEADERS_TOO_LARGE(431, "headers_too_large"),
+  HTTP_VERSION_NOT_SUPPORTED(505, "http_version_not_supported"),
   // 400: operator commands (variables)
   INVALID_VARIABLE_NAME(400, "invalid_variable_name"),
   INVALID_COMMAND(400, "invalid_command"),
@@ -34,6 +42,7 @@ public enum ErrorCode {
   NOT_FOUND(404, "not_found"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
   BODY_TOO_LARGE(413, "body_too_large"),
+  BODY_TOO_COMPLEX(413, "body_too_complex"),
   RATE_LIMITED(429, "rate_limited"),
   // 409: conflicts with the agent's state
   STALE_NONCE(409, "stale_nonce"),
@@ -71,6 +80,7 @@ public enum ErrorCode {
   // prompt: the operator's bounds on what anonymous clients may spend of the operator's key
   LLM_MODEL_NOT_ALLOWED(403, "llm_model_not_allowed"),
   LLM_MAX_TOKENS_EXCEEDED(403, "llm_max_tokens_exceeded"),
+  SERVER_BUSY(503, "server_busy"),
   // LLM provider (prompt): one code per kind of failure, so clients can tell them apart
   LLM_NOT_CONFIGURED(503, "llm_not_configured"),
   LLM_MISCONFIGURED(503, "llm_misconfigured"),

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import io.javalin.http.HttpResponseException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,6 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ErrorMapper {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+  /** Detail of a 405: the methods the path takes (also sent as the Allow header). */
+  static final String ALLOWED_METHODS = "allowed_methods";
+
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']{0,80})");
 
   record ApiError(ErrorCode code, String message, Map<String, Object> details) {
@@ -46,11 +52,29 @@ final class ErrorMapper {
   private ApiError fromFramework(HttpResponseException e) {
     return switch (e.getStatus()) {
       case 404 -> new ApiError(ErrorCode.NOT_FOUND, "no such endpoint");
-      case 405 -> new ApiError(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this path");
+      case 405 -> methodNotAllowed(e.getDetails().get("availableMethods"));
       case 413 -> new ApiError(ErrorCode.BODY_TOO_LARGE, "request body is larger than 1 MiB");
       case 415 -> new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
       default -> internal(e);
     };
+  }
+
+  /** 405 with the methods the path does take, in the message and for the {@code Allow} header. */
+  static ApiError methodNotAllowed(String available) {
+    List<String> allowed =
+        available == null
+            ? List.of()
+            : Arrays.stream(available.split("[,\\s\\[\\]]+"))
+                .filter(method -> method.matches("[A-Z]{3,7}"))
+                .distinct()
+                .toList();
+    if (allowed.isEmpty()) {
+      return new ApiError(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this path");
+    }
+    return new ApiError(
+        ErrorCode.METHOD_NOT_ALLOWED,
+        "method not allowed on this path; allowed: " + String.join(", ", allowed),
+        Map.of(ALLOWED_METHODS, allowed));
   }
 
   private ApiError fromJson(JsonProcessingException e) {

@@ -31,6 +31,7 @@ public final class PromptRoute implements ApiRoute {
 
   @Override
   public Reply handle(Context ctx) throws Exception {
+    prompts.refuseIfBusy(); // before the body is read: a refused prompt costs no parsing
     PromptRequest request = bodies.parse(ctx, PromptRequest.class);
     if (request.stream()) {
       return Reply.ok(new EventStream(sink -> prompts.stream(request, sink::send)));

@@ -5,6 +5,7 @@ import dev.teeagent.crypto.EthSignature;
 import dev.teeagent.crypto.Jcs;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.json.SafeNumbers;
+import dev.teeagent.json.WellFormed;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Set;
@@ -30,8 +31,8 @@ public final class ResponseSigner {
   }
 
   /**
-   * The signed body bytes. {@code payload} is consumed (numbers beyond 2^53 become strings, the
-   * envelope members are added).
+   * The signed body bytes. {@code payload} is consumed (numbers beyond 2^53 become strings, lone
+   * surrogates U+FFFD, the envelope members are added).
    */
   public byte[] sign(int status, ObjectNode payload, RequestEcho request, String clientNonce) {
     for (String member : ENVELOPE_MEMBERS) {
@@ -40,6 +41,8 @@ public final class ResponseSigner {
       }
     }
     SafeNumbers.makeSafe(payload);
+    // Text from upstreams may hold lone surrogates; requests holding one were refused already.
+    WellFormed.repair(payload);
     payload.put("tee_name", teeName);
     payload.put("signer", key.address().checksummed());
     payload.put("timestamp", clock.millis());

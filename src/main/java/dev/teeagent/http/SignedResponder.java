@@ -3,16 +3,19 @@ package dev.teeagent.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.teeagent.crypto.Keccak;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.List;
 
 /** Writes every JSON answer, success or error, as a body signed by {@link ResponseSigner}. */
 final class SignedResponder {
   /** Request attribute holding the validated client nonce (absent when the header was invalid). */
   static final String NONCE_ATTRIBUTE = "teeagent.clientNonce";
+
+  /** Request attribute holding the error code of a refusal, for the request's log line. */
+  static final String ERROR_CODE_ATTRIBUTE = "teeagent.errorCode";
 
   /** Request attribute set once a signed body has been written. */
   static final String SIGNED_ATTRIBUTE = "teeagent.signed";
@@ -81,6 +84,10 @@ final class SignedResponder {
     if (retryAfter != null) {
       ctx.header("Retry-After", retryAfter.toString());
     }
+    if (error.details().get(ErrorMapper.ALLOWED_METHODS) instanceof List<?> allowed) {
+      ctx.header("Allow", String.join(", ", allowed.stream().map(String::valueOf).toList()));
+    }
+    ctx.attribute(ERROR_CODE_ATTRIBUTE, error.code().code());
     write(ctx, error.code().status(), errorPayload(error));
   }
 
@@ -100,18 +107,16 @@ final class SignedResponder {
     ctx.attribute(SIGNED_ATTRIBUTE, Boolean.TRUE);
   }
 
+  /**
+   * The request as signed into the answer. {@code body_hash} is that of the body the agent read; a
+   * body it did not read (a route that takes none, a refusal made before reading) is not read just
+   * to hash it, so the echo says null.
+   */
   static RequestEcho echo(Context ctx) {
     return new RequestEcho(
-        ctx.req().getMethod(), ctx.req().getRequestURI(), ctx.queryString(), bodyHash(ctx));
-  }
-
-  private static String bodyHash(Context ctx) {
-    try {
-      byte[] body = ctx.bodyAsBytes();
-      return body.length == 0 ? null : Keccak.hashHex(body);
-    } catch (RuntimeException unreadable) {
-      // Too large or cut off: the bytes were never read, so there is nothing to hash.
-      return null;
-    }
+        ctx.req().getMethod(),
+        ctx.req().getRequestURI(),
+        ctx.queryString(),
+        ctx.attribute(BodyReader.HASH_ATTRIBUTE));
   }
 }

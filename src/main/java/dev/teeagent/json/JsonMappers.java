@@ -1,5 +1,7 @@
 package dev.teeagent.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -21,9 +23,14 @@ public final class JsonMappers {
   private JsonMappers() {}
 
   public static ObjectMapper strict() {
+    return strict(StreamReadConstraints.defaults());
+  }
+
+  /** The strict mapper with read limits, e.g. bounded token count and nesting for requests. */
+  public static ObjectMapper strict(StreamReadConstraints limits) {
     SimpleModule amounts = new SimpleModule("amounts-as-strings");
     amounts.addSerializer(BigInteger.class, ToStringSerializer.instance);
-    return JsonMapper.builder()
+    return JsonMapper.builder(JsonFactory.builder().streamReadConstraints(limits).build())
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         // Parse errors must not quote the body back: it may hold ciphertexts of secrets.
         .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)

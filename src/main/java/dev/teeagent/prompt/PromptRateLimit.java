@@ -23,9 +23,24 @@ final class PromptRateLimit {
     Arrays.fill(second, Long.MIN_VALUE);
   }
 
+  /** Refuses as {@link #admit} would, without counting: the check made before a body is read. */
+  synchronized void check(int perMinute) {
+    refuseIfFull(perMinute, Math.floorDiv(clock.millis(), 1000));
+  }
+
   /** Counts one prompt, or refuses it when {@code perMinute} were admitted in the last minute. */
   synchronized void admit(int perMinute) {
     long now = Math.floorDiv(clock.millis(), 1000);
+    refuseIfFull(perMinute, now);
+    int slot = Math.floorMod(now, WINDOW_SECONDS);
+    if (second[slot] != now) {
+      second[slot] = now;
+      count[slot] = 0;
+    }
+    count[slot]++;
+  }
+
+  private void refuseIfFull(int perMinute, long now) {
     long total = 0;
     for (int i = 0; i < WINDOW_SECONDS; i++) {
       total += isLive(i, now) ? count[i] : 0;
@@ -37,12 +52,6 @@ final class PromptRateLimit {
           "at most " + perMinute + " prompts per minute; try again in " + seconds + " s",
           Map.of(AgentException.RETRY_AFTER_SECONDS, seconds));
     }
-    int slot = Math.floorMod(now, WINDOW_SECONDS);
-    if (second[slot] != now) {
-      second[slot] = now;
-      count[slot] = 0;
-    }
-    count[slot]++;
   }
 
   private boolean isLive(int slot, long now) {

@@ -84,6 +84,24 @@ public final class PromptService {
     }
   }
 
+  /**
+   * The busy and per-minute checks alone, made before the request body is read, so that a prompt
+   * refused for either costs no parsing; {@link #admit} repeats them when it takes the slot.
+   */
+  public void refuseIfBusy() {
+    if (inFlight.availablePermits() == 0) {
+      throw busy();
+    }
+    rateLimit.check(PromptVariables.maxPerMinute(variables));
+  }
+
+  private static AgentException busy() {
+    return new AgentException(
+        ErrorCode.LLM_BUSY,
+        "too many prompts in flight; try again shortly",
+        Map.of(AgentException.RETRY_AFTER_SECONDS, 1));
+  }
+
   /** A prompt that passed every check and holds a slot; the caller must release it. */
   record Call(PromptVariables variables, String model, ProviderRequest sent) {}
 
@@ -99,10 +117,7 @@ public final class PromptService {
         ProviderRequest.build(request, model, request.maxTokensOr(vars.maxTokens()), mapper);
     // The slot first: a prompt refused as busy must not count against the minute's limit.
     if (!inFlight.tryAcquire()) {
-      throw new AgentException(
-          ErrorCode.LLM_BUSY,
-          "too many prompts in flight; try again shortly",
-          Map.of(AgentException.RETRY_AFTER_SECONDS, 1));
+      throw busy();
     }
     try {
       rateLimit.admit(vars.maxPerMinute());

@@ -130,6 +130,11 @@ record PromptVariables(
     return value;
   }
 
+  /** The rate limit alone: checked before a request body is parsed. */
+  static int maxPerMinute(VariableSource variables) {
+    return count(variables, MAX_PER_MINUTE, DEFAULT_MAX_PER_MINUTE);
+  }
+
   private static int count(VariableSource variables, String name, int defaultValue) {
     Optional<String> text = variables.value(name);
     if (text.isEmpty()) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.teeagent.crypto.Keccak;
 import dev.teeagent.crypto.SignedBodyVerifier;
 import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.testing.LogCapture;
+import dev.teeagent.testing.SignedAnswers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -14,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +45,10 @@ class AgentHttpServerIT {
   }
 
   private HttpResponse<byte[]> send(HttpRequest.Builder request) throws Exception {
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    SignedAnswers.record(response.body());
+    return response;
   }
 
   private JsonNode verified(HttpResponse<byte[]> response) {
@@ -101,7 +107,7 @@ class AgentHttpServerIT {
 
   @Test
   void bodiesOverOneMebibyteAreASigned413() throws Exception {
-    byte[] big = new byte[(int) AgentHttpServer.MAX_BODY_BYTES + 1];
+    byte[] big = new byte[HttpLimits.MAX_BODY_BYTES + 1];
     java.util.Arrays.fill(big, (byte) 'a');
     var response =
         send(
@@ -113,7 +119,7 @@ class AgentHttpServerIT {
 
   @Test
   void chunkedBodiesOverOneMebibyteAreASigned413() throws Exception {
-    byte[] big = new byte[(int) AgentHttpServer.MAX_BODY_BYTES + 10];
+    byte[] big = new byte[HttpLimits.MAX_BODY_BYTES + 10];
     java.util.Arrays.fill(big, (byte) 'a');
     // An InputStream publisher has no known length, so the client sends it chunked.
     var response =
@@ -255,6 +261,27 @@ class AgentHttpServerIT {
         throw new InterruptedException();
       }
       Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void theIdleTimeoutBoundsSilentClientsNotAnAnswerThatTakesLong() throws Exception {
+    var response =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/longer-than-idle-timeout"))
+                .timeout(Duration.ofSeconds(30))
+                .GET());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(verified(response).get("slow").asBoolean()).isTrue();
+  }
+
+  @Test
+  void stopLogsALineWhenItBeginsAndWhenItEnds() {
+    try (LogCapture log = LogCapture.asShipped()) {
+      server.close();
+      assertThat(log.lines())
+          .anyMatch(line -> line.startsWith("teeagent.http stopping:"))
+          .anyMatch(line -> line.startsWith("teeagent.http stopped"));
     }
   }
 

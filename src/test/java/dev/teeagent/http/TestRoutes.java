@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 /** Routes that exist only in tests, to drive the HTTP layer through shapes real routes lack. */
 final class TestRoutes {
   static final ObjectMapper MAPPER = JsonMappers.strict();
+  private static final JsonBodies BODIES = new JsonBodies();
   static final String SECRET_IN_EXCEPTION = "hunter2-secret-in-exception";
 
   private TestRoutes() {}
@@ -92,10 +93,7 @@ final class TestRoutes {
   static List<ApiRoute> all(Gate slow) {
     return List.of(
         route(HandlerType.GET, "/tricky", ctx -> Reply.ok(trickyPayload())),
-        route(
-            HandlerType.POST,
-            "/echo",
-            ctx -> Reply.ok(new JsonBodies(MAPPER).parse(ctx, EchoRequest.class))),
+        route(HandlerType.POST, "/echo", ctx -> Reply.ok(BODIES.parse(ctx, EchoRequest.class))),
         route(
             HandlerType.GET,
             "/boom",
@@ -115,6 +113,14 @@ final class TestRoutes {
             "/slow",
             ctx -> {
               slow.pass();
+              return Reply.ok(MAPPER.createObjectNode().put("slow", true));
+            }),
+        route(
+            HandlerType.GET,
+            "/longer-than-idle-timeout",
+            ctx -> {
+              // An answer that takes long without I/O, as a slow LLM's does.
+              Thread.sleep(HttpLimits.IDLE_TIMEOUT.toMillis() + 2_000);
               return Reply.ok(MAPPER.createObjectNode().put("slow", true));
             }));
   }

@@ -19,8 +19,16 @@ public final class AgentJar {
    * TEE_OPERATOR_KEY of the test's own environment are removed).
    */
   public static ProcessBuilder command(Map<String, String> env, String... args) {
+    return command(List.of(), env, args);
+  }
+
+  /** As {@link #command(Map, String...)}, with JVM flags such as the enclave's heap bound. */
+  public static ProcessBuilder command(
+      List<String> jvmFlags, Map<String, String> env, String... args) {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(javaBin, "-jar", path().toString()));
+    List<String> command = new ArrayList<>(List.of(javaBin));
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", path().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().remove("TEE_NAME");

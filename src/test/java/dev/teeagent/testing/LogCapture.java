@@ -25,6 +25,7 @@ public final class LogCapture implements AutoCloseable {
       List.of(
           (Logger) LoggerFactory.getLogger("dev.teeagent"),
           (Logger) LoggerFactory.getLogger("teeagent"));
+  private final List<Level> ourLevels = ours.stream().map(Logger::getLevel).toList();
   private final ListAppender<ILoggingEvent> logback = new ListAppender<>();
   private final java.util.logging.Logger julRoot = java.util.logging.Logger.getLogger("");
   private final java.util.logging.Level julLevel = julRoot.getLevel();
@@ -51,14 +52,25 @@ public final class LogCapture implements AutoCloseable {
       };
 
   private LogCapture(boolean everything) {
+    this(everything, true);
+  }
+
+  private LogCapture(boolean everything, boolean oursAtTrace) {
     logback.start();
     root.addAppender(logback);
     if (everything) {
       root.setLevel(Level.TRACE);
       julRoot.setLevel(java.util.logging.Level.ALL);
     }
-    ours.forEach(logger -> logger.setLevel(Level.TRACE));
+    if (oursAtTrace) {
+      ours.forEach(logger -> logger.setLevel(Level.TRACE));
+    }
     julRoot.addHandler(julHandler);
+  }
+
+  /** Every logger at its shipped level: what an operator's log shows. */
+  public static LogCapture asShipped() {
+    return new LogCapture(false, false);
   }
 
   /** Every logger of the JVM at TRACE (Logback) and ALL (java.util.logging). */
@@ -96,7 +108,9 @@ public final class LogCapture implements AutoCloseable {
   public void close() {
     root.detachAppender(logback);
     root.setLevel(rootLevel);
-    ours.forEach(logger -> logger.setLevel(null));
+    for (int i = 0; i < ours.size(); i++) {
+      ours.get(i).setLevel(ourLevels.get(i)); // as configured (ConsoleLogging), not inherited
+    }
     julRoot.removeHandler(julHandler);
     julRoot.setLevel(julLevel);
   }

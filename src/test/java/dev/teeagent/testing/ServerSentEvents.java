@@ -31,6 +31,9 @@ public final class ServerSentEvents {
         }
       }
       if (data != null) {
+        if ("signed".equals(name)) {
+          SignedAnswers.record(data.toString());
+        }
         events.add(new Event(name, data.toString()));
       }
     }

@@ -35,11 +35,26 @@ public final class TestAgent implements AutoCloseable {
 
   private static final ObjectMapper MAPPER = JsonMappers.strict();
   private final App app;
+  private final int port;
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private TestAgent(App app) {
     this.app = app;
+    this.port = app.port();
+  }
+
+  private TestAgent(int port) {
+    this.app = null;
+    this.port = port;
+  }
+
+  /**
+   * A client of an agent already running on a loopback port, e.g. the packaged jar; {@link
+   * #close()} leaves it running.
+   */
+  public static TestAgent remote(int port) {
+    return new TestAgent(port);
   }
 
   public static TestAgent start() {
@@ -82,11 +97,11 @@ public final class TestAgent implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + app.port();
+    return "http://127.0.0.1:" + port;
   }
 
   public String address() {
-    return app.address();
+    return app != null ? app.address() : get("/api/v1/config").json().get("address").asText();
   }
 
   /** A batch of operator commands to this agent, signed by the development operator. */
@@ -132,6 +147,10 @@ public final class TestAgent implements AutoCloseable {
 
   /** A raw answer: status, the exact body bytes and the headers, with signature checks. */
   public record Reply(int status, byte[] body, HttpHeaders headers) {
+    public Reply {
+      SignedAnswers.record(body);
+    }
+
     public Reply(int status, byte[] body) {
       this(status, body, HttpHeaders.of(Map.of(), (name, value) -> true));
     }
@@ -168,6 +187,8 @@ public final class TestAgent implements AutoCloseable {
 
   @Override
   public void close() {
-    app.close();
+    if (app != null) {
+      app.close();
+    }
   }
 }
