@@ -119,7 +119,8 @@ class SyscallNsmIT {
           .contains("ok    pcrs: PCR0, PCR1, PCR2 as expected")
           .contains("ok    agent key:")
           .endsWith("VERIFIED\n");
-      assertThat(emulated.calls()).containsEntry("GetRandom", 1).containsEntry("Attestation", 3);
+      assertThat(emulated.calls().get("Attestation")).isGreaterThanOrEqualTo(3);
+      assertThat(emulated.calls()).containsEntry("GetRandom", 1);
     }
   }
 
