@@ -6,6 +6,7 @@
 #   make jar            target/tee-agent.jar
 #   make runtime        build/runtime: the enclave's jlink Java runtime, built here
 #   make check-reproducible   two clean builds in different directories give identical jar and runtime
+#   make release VERSION=X.Y.Z   check, build twice, record the hashes, tag vX.Y.Z (scripts/release.sh)
 #   make clean
 
 SHELL := /bin/bash
@@ -57,7 +58,7 @@ ifneq ($(filter eif,$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
   endif
 endif
 
-.PHONY: eif jar run runtime test node-tools check-reproducible clean
+.PHONY: eif jar run runtime test node-tools check-reproducible release clean
 
 eif:
 	@mkdir -p build
@@ -100,6 +101,9 @@ $(RUNTIME)/release: enclave/java-modules enclave/build-runtime.sh
 
 check-reproducible:
 	bash enclave/check-reproducible.sh
+
+release:
+	bash scripts/release.sh '$(VERSION)'
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.teeagent.attestation.SimulatedNsm;
 import dev.teeagent.attestation.TrustedRoot;
+import dev.teeagent.testing.DrippingHost;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

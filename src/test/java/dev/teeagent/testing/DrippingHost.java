@@ -1,4 +1,4 @@
-package dev.teeagent.cli;
+package dev.teeagent.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,16 +14,16 @@ import java.util.concurrent.TimeUnit;
  * A raw-socket host that answers {@code /health} at once and every other request with headers and
  * then one body byte at a time, forever: what a hostile parent instance can do to a client.
  */
-final class DrippingHost implements AutoCloseable {
+public final class DrippingHost implements AutoCloseable {
   private final ServerSocket server;
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  DrippingHost() throws IOException {
+  public DrippingHost() throws IOException {
     server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
     Thread.ofVirtual().start(this::accept);
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getLocalPort();
   }
 
