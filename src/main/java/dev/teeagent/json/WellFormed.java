@@ -56,14 +56,15 @@ public final class WellFormed {
   /** Replaces lone surrogates in every string and member name of {@code tree}, in place. */
   public static void repair(JsonNode tree) {
     if (tree instanceof ObjectNode object) {
-      List<String> bad = new ArrayList<>();
+      List<String> bad = null; // allocated only when a name needs repair
       for (Map.Entry<String, JsonNode> member : object.properties()) {
         repairMember(object, member.getKey(), member.getValue());
         if (hasLoneSurrogate(member.getKey())) {
+          bad = bad == null ? new ArrayList<>() : bad;
           bad.add(member.getKey());
         }
       }
-      for (String name : bad) {
+      for (String name : bad == null ? List.<String>of() : bad) {
         object.set(replaceLoneSurrogates(name), object.remove(name));
       }
     } else if (tree instanceof ArrayNode array) {
