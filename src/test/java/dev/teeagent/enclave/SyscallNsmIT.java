@@ -28,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the NSM signed), and each bad NSM answer at boot ending the start with a clear message.
  */
 class SyscallNsmIT {
-  private static final String OPERATOR = InitScriptTest.OPERATOR;
 
   @TempDir Path dir;
 
