@@ -92,10 +92,23 @@ async function userData(doc, preimage, address, config) {
   }
   if (String(preimage.tee_name) !== config.tee_name) mismatches.push("tee_name differs from /config's");
   if (!sameAddress(config.operator ?? "", preimage.operator ?? "")) mismatches.push("operator differs from /config's");
+  // The TLS key bound by an agent with HTTPS on (absent when off); a page cannot see the key of
+  // its own connection, so it shows the pin for curl --pinnedpubkey and the CLI to check.
+  if ((preimage.tls_spki_sha256 ?? null) !== (config.tls_spki_sha256 ?? null)) mismatches.push("tls_spki_sha256 differs from /config's");
+  if (preimage.tls_spki_sha256 !== undefined && !/^0x[0-9a-f]{64}$/.test(String(preimage.tls_spki_sha256))) {
+    mismatches.push("tls_spki_sha256 is not 0x and 64 lower-case hex digits");
+  }
   if (mismatches.length > 0) return failed(Check.USER_DATA, "the preimage's " + mismatches.join("; "));
   const members = Object.keys(preimage).sort().join(", ");
+  const tls = preimage.tls_spki_sha256 === undefined ? "" : `, TLS key ${preimage.tls_spki_sha256} (curl --pinnedpubkey ${curlPin(preimage.tls_spki_sha256)})`;
   return passed(Check.USER_DATA,
-    `user_data = sha256(JCS(preimage)) for tee_name "${printable(preimage.tee_name)}", operator ${printable(preimage.operator)}, state_hash ${printable(preimage.state_hash, 200)} (members: ${members})`);
+    `user_data = sha256(JCS(preimage)) for tee_name "${printable(preimage.tee_name)}", operator ${printable(preimage.operator)}, state_hash ${printable(preimage.state_hash, 200)}${tls} (members: ${members})`);
+}
+
+/** sha256//BASE64 of a 0x-hex SPKI hash, the form curl --pinnedpubkey takes. */
+export function curlPin(spkiSha256) {
+  const bytes = String(spkiSha256).slice(2).match(/../g).map((pair) => parseInt(pair, 16));
+  return "sha256//" + btoa(String.fromCharCode(...bytes));
 }
 
 /** GET `path` of the agent; the body must be an answer signed as DESIGN §3 says. */

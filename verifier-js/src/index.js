@@ -5,5 +5,5 @@ export { awsRoot, rootFromPem, AWS_ROOT_SHA256, RootError } from "./roots.js";
 export { checkDocument } from "./attestation.js";
 export { parseExpectedPcrs, PcrsError } from "./pcrs.js";
 export { checkAnswer, verifySignedBody } from "./signed-answer.js";
-export { verifyAgent, fetchSigned } from "./agent.js";
+export { verifyAgent, fetchSigned, curlPin } from "./agent.js";
 export { toHex, fromHex, fromBase64 } from "./bytes.js";

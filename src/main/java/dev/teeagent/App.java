@@ -12,6 +12,7 @@ import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.config.BuildInfo;
 import dev.teeagent.config.ConfigException;
+import dev.teeagent.config.ListenerSettings;
 import dev.teeagent.crypto.Eip712;
 import dev.teeagent.crypto.NativeSecp256k1;
 import dev.teeagent.crypto.SigningKey;
@@ -21,6 +22,7 @@ import dev.teeagent.http.AttestationRoute;
 import dev.teeagent.http.AuditRoute;
 import dev.teeagent.http.ConfigRoute;
 import dev.teeagent.http.GuardedRoute;
+import dev.teeagent.http.HttpsConnector;
 import dev.teeagent.http.JsonBodies;
 import dev.teeagent.http.PostVariablesRoute;
 import dev.teeagent.http.PromptRoute;
@@ -31,6 +33,7 @@ import dev.teeagent.http.VariablesRoute;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.prompt.ChatCompletionsClient;
 import dev.teeagent.prompt.PromptService;
+import dev.teeagent.tls.TlsIdentity;
 import dev.teeagent.transactions.NonceTracker;
 import dev.teeagent.transactions.RpcConnector;
 import dev.teeagent.transactions.SignerNonces;
@@ -53,6 +56,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -70,6 +74,7 @@ public final class App implements AutoCloseable {
   private final SigningKey agentKey;
   private final AgentHttpServer server;
   private final int port;
+  private final OptionalInt httpsPort;
   private final Nsm nsm;
   private final ScheduledExecutorService refresher;
   private final ChatCompletionsClient llm;
@@ -78,12 +83,14 @@ public final class App implements AutoCloseable {
       SigningKey agentKey,
       AgentHttpServer server,
       int port,
+      OptionalInt httpsPort,
       Nsm nsm,
       ScheduledExecutorService refresher,
       ChatCompletionsClient llm) {
     this.agentKey = agentKey;
     this.server = server;
     this.port = port;
+    this.httpsPort = httpsPort;
     this.nsm = nsm;
     this.refresher = refresher;
     this.llm = llm;
@@ -179,6 +186,13 @@ public final class App implements AutoCloseable {
             signerNonces,
             entry -> state.appendTransaction(mapper.valueToTree(entry)).index(),
             state::exclusively);
+    ListenerSettings listeners = settings.listeners();
+    // Made from the same seeded SecureRandom, in memory only (DESIGN §9: kept with the sealed
+    // identity in a later round, so that the pin survives restarts).
+    Optional<TlsIdentity> tls =
+        listeners.httpsPort().isPresent()
+            ? Optional.of(TlsIdentity.generate(settings.teeName(), random, clock))
+            : Optional.empty();
     Nsm nsm = nsmReady.join();
     AttestationService attestation =
         new AttestationService(
@@ -190,7 +204,8 @@ public final class App implements AutoCloseable {
             mapper,
             new AttestationService.Limits(
                 attestationSettings.perSecond(), attestationSettings.maxClockSkew()),
-            clock);
+            clock,
+            tls.map(TlsIdentity::spkiSha256));
     try {
       attestation.refresh();
     } catch (NsmException e) {
@@ -213,10 +228,20 @@ public final class App implements AutoCloseable {
             new AuditRoute(state),
             new PromptRoute(prompts, bodies),
             new SignTransactionRoute(bodies, transactions));
+    Optional<HttpsConnector> https =
+        tls.map(
+            identity ->
+                new HttpsConnector(
+                    identity,
+                    settings.host(),
+                    listeners.plainHttp() ? OptionalInt.of(settings.port()) : OptionalInt.empty(),
+                    listeners.httpsPort().getAsInt()));
     AgentHttpServer server =
         new AgentHttpServer(
-            GuardedRoute.all(routes, attestation::requireClockInSync), signer, mapper);
+            GuardedRoute.all(routes, attestation::requireClockInSync), signer, mapper, https);
     int port = server.start(settings.host(), settings.port());
+    OptionalInt httpsPort =
+        https.map(connector -> OptionalInt.of(connector.localPort())).orElse(OptionalInt.empty());
     ScheduledExecutorService refresher =
         Executors.newSingleThreadScheduledExecutor(
             task -> Thread.ofPlatform().daemon().name("attestation-refresh").unstarted(task));
@@ -228,14 +253,21 @@ public final class App implements AutoCloseable {
             REFRESH_INTERVAL.toSeconds(),
             TimeUnit.SECONDS);
     LOG.info(
-        "agent {} listening on {}:{} as {} (operator {}, attestation {})",
+        "agent {} listening on {}:{}{} as {} (operator {}, attestation {})",
         settings.teeName(),
         settings.host(),
-        port,
+        listeners.plainHttp() ? port : "- (plain HTTP off)",
+        tls.map(
+                identity ->
+                    ", HTTPS on port "
+                        + httpsPort.getAsInt()
+                        + " with tls_spki_sha256 "
+                        + identity.spkiSha256())
+            .orElse(""),
         agentKey.address(),
         settings.operator(),
         nsm.mode().label());
-    return new App(agentKey, server, port, nsm, refresher, llm);
+    return new App(agentKey, server, port, httpsPort, nsm, refresher, llm);
   }
 
   private static Nsm openNitro() {
@@ -264,6 +296,11 @@ public final class App implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The bound HTTPS port; empty when HTTPS is off. */
+  public OptionalInt httpsPort() {
+    return httpsPort;
   }
 
   public String address() {

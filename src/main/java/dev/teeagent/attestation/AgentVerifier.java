@@ -6,6 +6,7 @@ import dev.teeagent.attestation.VerificationReport.Step;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.Secp256k1;
 import dev.teeagent.crypto.SignedBodyVerifier;
+import dev.teeagent.tls.PinningTrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -66,14 +68,17 @@ public final class AgentVerifier {
   public AgentReport verify(URI baseUrl, Options options) {
     byte[] nonce = new byte[32];
     random.nextBytes(nonce);
-    SignedBodyVerifier.Verified attestationBody;
-    SignedBodyVerifier.Verified config;
+    Fetched attestationFetched;
+    Fetched configFetched;
     try {
-      attestationBody = fetchSigned(baseUrl, "/api/v1/attestation?nonce=0x" + HEX.formatHex(nonce));
-      config = fetchSigned(baseUrl, "/api/v1/config");
+      attestationFetched =
+          fetchSigned(baseUrl, "/api/v1/attestation?nonce=0x" + HEX.formatHex(nonce));
+      configFetched = fetchSigned(baseUrl, "/api/v1/config");
     } catch (FetchFailure e) {
       return failed(Step.failed(Check.FETCH, e.getMessage()));
     }
+    SignedBodyVerifier.Verified attestationBody = attestationFetched.verified();
+    SignedBodyVerifier.Verified config = configFetched.verified();
     byte[] document;
     UserDataPreimage preimage;
     JsonNode preimageNode = attestationBody.body().path("user_data_preimage");
@@ -111,6 +116,9 @@ public final class AgentVerifier {
     VerifiedAttestation attestation = documentReport.attestation().get();
     Optional<Address> key = agentKey(attestation.document(), attestationBody, config, steps);
     steps.add(userData(attestation.document(), preimageNode, preimage, key, config.body()));
+    if ("https".equalsIgnoreCase(baseUrl.getScheme())) {
+      steps.add(TlsKeyCheck.check(preimage, attestationFetched.peerPin(), configFetched.peerPin()));
+    }
     VerificationReport report = new VerificationReport(steps, Optional.of(attestation));
     return new AgentReport(
         report,
@@ -179,6 +187,11 @@ public final class AgentVerifier {
     if (!sameAddress(config.path("operator").asText(""), preimage.operator())) {
       mismatches.add("operator differs from /config's");
     }
+    JsonNode configTls = config.path("tls_spki_sha256");
+    if (!Objects.equals(
+        preimage.tlsSpkiSha256(), configTls.isTextual() ? configTls.textValue() : null)) {
+      mismatches.add("tls_spki_sha256 differs from /config's");
+    }
     if (!mismatches.isEmpty()) {
       return Step.failed(Check.USER_DATA, "the preimage's " + String.join("; ", mismatches));
     }
@@ -211,8 +224,10 @@ public final class AgentVerifier {
     }
   }
 
-  private SignedBodyVerifier.Verified fetchSigned(URI baseUrl, String pathAndQuery)
-      throws FetchFailure {
+  /** A verified answer and the pin of the TLS key of the connection that carried it. */
+  private record Fetched(SignedBodyVerifier.Verified verified, Optional<String> peerPin) {}
+
+  private Fetched fetchSigned(URI baseUrl, String pathAndQuery) throws FetchFailure {
     URI uri = URI.create(baseUrl.toString().replaceAll("/+$", "") + pathAndQuery);
     String what = "GET " + uri.getPath();
     HttpResponse<InputStream> response;
@@ -250,7 +265,7 @@ public final class AgentVerifier {
               + ": "
               + CborReader.printable(error.path("message").asText("")));
     }
-    return verified.get();
+    return new Fetched(verified.get(), PinningTrustManager.peerPin(response.sslSession()));
   }
 
   private static AgentReport failed(Step step) {

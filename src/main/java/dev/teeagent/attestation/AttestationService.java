@@ -35,6 +35,7 @@ public final class AttestationService {
   private final ObjectMapper mapper;
   private final RateLimiter limiter;
   private final ClockCheck clockCheck;
+  private final Optional<String> tlsSpkiSha256;
   private final ReentrantLock nsmLock = new ReentrantLock();
   private volatile Attestation codeAttestation;
 
@@ -45,6 +46,9 @@ public final class AttestationService {
   /** The limits of {@link AttestationService}. */
   public record Limits(int perSecond, Duration maxClockSkew) {}
 
+  /**
+   * @param tlsSpkiSha256 the pin of the agent's TLS key, bound in every document's user_data
+   */
   public AttestationService(
       Nsm nsm,
       String teeName,
@@ -53,7 +57,9 @@ public final class AttestationService {
       Supplier<String> stateHash,
       ObjectMapper mapper,
       Limits limits,
-      Clock clock) {
+      Clock clock,
+      Optional<String> tlsSpkiSha256) {
+    this.tlsSpkiSha256 = tlsSpkiSha256;
     this.nsm = nsm;
     this.teeName = teeName;
     this.operator = operator;
@@ -84,6 +90,11 @@ public final class AttestationService {
       throw new AgentException(
           ErrorCode.ATTESTATION_UNAVAILABLE, "the NSM could not produce an attestation document");
     }
+  }
+
+  /** The pin of the TLS key every document binds; empty when HTTPS is off. */
+  public Optional<String> tlsSpkiSha256() {
+    return tlsSpkiSha256;
   }
 
   /** The latest nonce-less document (proves identity, not freshness). */
@@ -122,7 +133,11 @@ public final class AttestationService {
   private Attestation produce(byte[] nonce) throws NsmException {
     UserDataPreimage preimage =
         new UserDataPreimage(
-            teeName, operator.checksummed(), agentKey.address().checksummed(), stateHash.get());
+            teeName,
+            operator.checksummed(),
+            agentKey.address().checksummed(),
+            stateHash.get(),
+            tlsSpkiSha256.orElse(null));
     byte[] userData = preimage.userData(mapper);
     byte[] publicKey = agentKey.publicKey();
     for (byte[] field : new byte[][] {userData, nonce, publicKey}) {

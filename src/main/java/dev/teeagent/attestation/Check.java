@@ -24,7 +24,12 @@ public enum Check {
   /** The attested public key is the agent's key, which signed its answers. */
   AGENT_KEY("agent key"),
   /** user_data is sha256 of the canonical preimage the agent returned. */
-  USER_DATA("user data");
+  USER_DATA("user data"),
+  /**
+   * (Online, https://) the TLS key of each connection that carried /attestation and /config is the
+   * attested tls_spki_sha256.
+   */
+  TLS_KEY("tls key");
 
   private final String label;
 

@@ -64,6 +64,7 @@ final class AgentAttester {
                   .collect(Collectors.joining("\n")));
     }
     AgentVerifier.VerifiedAgent agent = report.agent().get();
+    client.pinTo(agent.preimage());
     byte[] publicKey =
         agent
             .attestation()

@@ -2,8 +2,11 @@ package dev.teeagent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.teeagent.attestation.UserDataPreimage;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.SignedBodyVerifier;
+import dev.teeagent.tls.PinningTrustManager;
+import dev.teeagent.tls.SpkiPin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -26,13 +29,14 @@ final class AgentClient {
   private final URI base;
   private final ObjectMapper mapper;
   private final BoundedHttpClient http;
+  private final PinningTrustManager pins = new PinningTrustManager();
 
   AgentClient(String url, ObjectMapper mapper) throws CliFailure {
     this(url, mapper, BoundedHttpClient.DEFAULT_DEADLINE);
   }
 
   AgentClient(String url, ObjectMapper mapper, Duration deadline) throws CliFailure {
-    this.http = new BoundedHttpClient(deadline);
+    this.http = new BoundedHttpClient(deadline, pins);
     String trimmed = url.replaceAll("/+$", "");
     try {
       this.base = URI.create(trimmed);
@@ -55,6 +59,25 @@ final class AgentClient {
 
   URI base() {
     return base;
+  }
+
+  boolean https() {
+    return "https".equals(base.getScheme());
+  }
+
+  /**
+   * Over https://, from now on every connection must end at the TLS key {@code preimage} attests
+   * (checked in the handshake, before a request is sent); over http:// nothing changes.
+   */
+  void pinTo(UserDataPreimage preimage) throws CliFailure {
+    if (!https()) {
+      return;
+    }
+    if (!SpkiPin.isPin(preimage.tlsSpkiSha256())) {
+      throw new CliFailure(
+          "the agent attests no TLS key (no tls_spki_sha256): refusing https:// to it");
+    }
+    pins.pinTo(preimage.tlsSpkiSha256());
   }
 
   /**
@@ -102,6 +125,10 @@ final class AgentClient {
   }
 
   private Answer send(HttpRequest.Builder request) throws CliFailure {
+    if (https() && pins.pin().isEmpty()) {
+      throw new CliFailure(
+          "nothing is sent over https:// before the agent's attestation names its TLS key");
+    }
     HttpResponse<InputStream> response;
     byte[] body;
     try {
@@ -114,6 +141,14 @@ final class AgentClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliFailure("interrupted");
+    }
+    if (https()) {
+      String attested = pins.pin().orElseThrow();
+      String presented =
+          PinningTrustManager.peerPin(response.sslSession()).orElse("(no TLS session)");
+      if (!SpkiPin.same(presented, attested)) {
+        throw new CliFailure("refused: " + PinningTrustManager.mismatch(presented, attested));
+      }
     }
     if (body.length > MAX_BODY_BYTES) {
       throw new CliFailure("the agent's answer is larger than 1 MiB");

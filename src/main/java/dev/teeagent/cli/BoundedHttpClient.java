@@ -1,5 +1,6 @@
 package dev.teeagent.cli;
 
+import dev.teeagent.tls.PinningTrustManager;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,9 +52,15 @@ final class BoundedHttpClient extends HttpClient {
   private final Duration deadline;
 
   BoundedHttpClient(Duration deadline) {
+    this(deadline, new PinningTrustManager());
+  }
+
+  /** A client whose TLS trusts only through {@code pins} (an agent's attested key, no CA). */
+  BoundedHttpClient(Duration deadline, PinningTrustManager pins) {
     this.deadline = deadline;
     this.delegate =
         HttpClient.newBuilder()
+            .sslContext(pins.sslContext(new SecureRandom()))
             .connectTimeout(deadline.compareTo(CONNECT_TIMEOUT) < 0 ? deadline : CONNECT_TIMEOUT)
             .followRedirects(Redirect.NEVER)
             .proxy(HttpClient.Builder.NO_PROXY)
@@ -64,6 +72,11 @@ final class BoundedHttpClient extends HttpClient {
    * exception's name.
    */
   static String unreachable(URI base, IOException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof PinningTrustManager.PinMismatch mismatch) {
+        return "refused " + base.getHost() + ": " + mismatch.getMessage();
+      }
+    }
     int port = base.getPort() != -1 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80;
     String where = base.getHost() + ":" + port;
     return switch (e) {

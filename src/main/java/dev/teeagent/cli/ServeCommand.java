@@ -5,6 +5,7 @@ import dev.teeagent.attestation.Nsm;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.config.ConfigException;
+import dev.teeagent.config.ListenerSettings;
 import dev.teeagent.config.PromptSettings;
 import java.io.IOException;
 import java.net.BindException;
@@ -37,6 +38,19 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--port", description = "Listen port (default: 7047; 0 picks a free one).")
   Integer port;
+
+  @Option(
+      names = "--https-port",
+      paramLabel = "N",
+      description =
+          "Also listen with HTTPS terminated inside the agent, its key made at start and its"
+              + " hash (tls_spki_sha256) attested (default: off; 7443 in the enclave image).")
+  Integer httpsPort;
+
+  @Option(
+      names = "--no-plain-http",
+      description = "Do not open the plain HTTP port (--port): HTTPS only, with --https-port.")
+  boolean noPlainHttp;
 
   @Option(
       names = "--attestation",
@@ -176,8 +190,18 @@ final class ServeCommand implements Callable<Integer> {
                           llmTimeout,
                           llmMaxConcurrent,
                           llmMaxRetries,
-                          llmMaxRetryWait)));
-      if (!portIsFree(settings.host(), settings.port())) {
+                          llmMaxRetryWait)))
+              .withListeners(ListenerSettings.load(httpsPort, noPlainHttp));
+      if (httpsPort != null && !portIsFree(settings.host(), httpsPort)) {
+        System.err.println(
+            "tee-agent serve: port "
+                + httpsPort
+                + " on "
+                + settings.host()
+                + " is already in use: stop that program, or choose another with --https-port");
+        return 2;
+      }
+      if (!noPlainHttp && !portIsFree(settings.host(), settings.port())) {
         System.err.println(busyPort(settings));
         return 2;
       }

@@ -11,6 +11,7 @@ import dev.teeagent.attestation.VerificationOptions;
 import dev.teeagent.attestation.VerificationReport;
 import dev.teeagent.attestation.VerifiedAttestation;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.tls.SpkiPin;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -169,6 +170,11 @@ final class VerifyCommand implements Callable<Integer> {
                 fields.put("url", url.toString());
                 fields.put("agent", agent.address().checksummed());
                 fields.put("user_data_preimage", agent.preimage());
+                String pin = agent.preimage().tlsSpkiSha256();
+                if (SpkiPin.isPin(pin)) {
+                  fields.put("tls_spki_sha256", pin);
+                  fields.put("curl_pinnedpubkey", SpkiPin.curlPin(pin));
+                }
               });
     } else {
       report = verifier.check(documentBytes, offlineOptions(pcrs));
@@ -195,10 +201,24 @@ final class VerifyCommand implements Callable<Integer> {
         return 1;
       }
       err.println("VERIFIED (any code: no PCRs pinned, as --allow-any-code asked)");
+      printCurlPin(err, fields);
       return 0;
     }
     err.println("VERIFIED");
+    printCurlPin(err, fields);
     return 0;
+  }
+
+  /** For scripts: curl then checks each of its own connections against the attested key. */
+  private void printCurlPin(PrintWriter err, Map<String, Object> fields) {
+    Object pin = fields.get("curl_pinnedpubkey");
+    if (pin != null) {
+      String https =
+          "https".equals(url.getScheme())
+              ? url.toString().replaceAll("/+$", "") + "/api/v1/config"
+              : "https://HOST:HTTPS_PORT/api/v1/config";
+      err.println("pin HTTPS with: curl --pinnedpubkey '" + pin + "' --insecure " + https);
+    }
   }
 
   private AgentVerifier.AgentReport verifyOnline(

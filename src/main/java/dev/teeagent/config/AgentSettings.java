@@ -9,7 +9,12 @@ import java.util.Map;
  * from flags or the environment, flags first.
  */
 public record AgentSettings(
-    String teeName, Address operator, String host, int port, PromptSettings prompt) {
+    String teeName,
+    Address operator,
+    String host,
+    int port,
+    PromptSettings prompt,
+    ListenerSettings listeners) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7047;
   static final int MAX_TEE_NAME = 64;
@@ -34,6 +39,15 @@ public record AgentSettings(
     if (prompt == null) {
       throw new ConfigException("LLM settings must be set");
     }
+    if (listeners == null) {
+      throw new ConfigException("listener settings must be set");
+    }
+  }
+
+  /** Settings with the plain HTTP listener only. */
+  public AgentSettings(
+      String teeName, Address operator, String host, int port, PromptSettings prompt) {
+    this(teeName, operator, host, port, prompt, ListenerSettings.plainOnly());
   }
 
   /** Settings with the default LLM limits. */
@@ -42,7 +56,11 @@ public record AgentSettings(
   }
 
   public AgentSettings withPrompt(PromptSettings newPrompt) {
-    return new AgentSettings(teeName, operator, host, port, newPrompt);
+    return new AgentSettings(teeName, operator, host, port, newPrompt, listeners);
+  }
+
+  public AgentSettings withListeners(ListenerSettings newListeners) {
+    return new AgentSettings(teeName, operator, host, port, prompt, newListeners);
   }
 
   /** The {@code serve} flags as given; null where a flag was not given. */

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
@@ -33,6 +34,15 @@ public final class AgentHttpServer implements AutoCloseable {
   private final Semaphore inFlight = new Semaphore(HttpLimits.MAX_IN_FLIGHT);
 
   public AgentHttpServer(List<ApiRoute> routes, ResponseSigner signer, ObjectMapper mapper) {
+    this(routes, signer, mapper, Optional.empty());
+  }
+
+  /** With {@code https}: its listeners instead of the one plain port of {@link #start}. */
+  public AgentHttpServer(
+      List<ApiRoute> routes,
+      ResponseSigner signer,
+      ObjectMapper mapper,
+      Optional<HttpsConnector> https) {
     ErrorMapper errors = new ErrorMapper();
     SignedResponder responder = new SignedResponder(signer, mapper, errors);
     ProtocolErrorHandler protocolErrors = new ProtocolErrorHandler(signer, responder);
@@ -51,6 +61,7 @@ public final class AgentHttpServer implements AutoCloseable {
                     http.setSendServerVersion(false);
                     http.setRequestHeaderSize(HttpLimits.MAX_HEADER_BYTES);
                   });
+              https.ifPresent(listeners -> listeners.register(config.jetty));
               config.jetty.modifyServer(
                   server -> {
                     server.setStopTimeout(STOP_TIMEOUT_MS);

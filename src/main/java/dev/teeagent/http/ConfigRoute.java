@@ -57,7 +57,8 @@ public final class ConfigRoute implements ApiRoute {
       String stateHash,
       long startedAt,
       BuildInfo build,
-      AttestationView codeAttestation) {}
+      AttestationView codeAttestation,
+      String tlsSpkiSha256) {}
 
   @Override
   public HandlerType method() {
@@ -90,6 +91,7 @@ public final class ConfigRoute implements ApiRoute {
             attestation
                 .codeAttestation()
                 .map(code -> AttestationView.of(code, attestation.mode()))
-                .orElse(null)));
+                .orElse(null),
+            attestation.tlsSpkiSha256().orElse(null)));
   }
 }

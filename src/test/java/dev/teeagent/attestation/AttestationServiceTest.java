@@ -35,7 +35,8 @@ class AttestationServiceTest {
         stateHash::get,
         mapper,
         new AttestationService.Limits(perSecond, Duration.ofSeconds(30)),
-        agentClock);
+        agentClock,
+        java.util.Optional.empty());
   }
 
   @Test
