@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The enclave's network, on the parent EC2 host (DESIGN §6): gvproxy listens on vsock port 1024 for
-# the enclave's gvforwarder and on a unix socket for its HTTP API, through which the enclave's port
-# 7047 is exposed on this host. gvproxy is restarted whenever it dies, and the ports exposed again.
+# the enclave's gvforwarder and on a unix socket for its HTTP API, through which the enclave's ports
+# 7047 (plain HTTP) and 7443 (HTTPS terminated inside the enclave) are exposed on this host. gvproxy
+# is restarted whenever it dies, and the ports exposed again.
 # Keep it running, e.g. in tmux (setup.sh installs it):  tmux new-session -d -s gvproxy ./gvproxy.sh
 #
-# Settings, from the environment: EXPOSE_PORTS (space-separated, default "7047"), EXPOSE_HOST
+# Settings, from the environment: EXPOSE_PORTS (space-separated, default "7047 7443"), EXPOSE_HOST
 # (the host address to listen on, default all), GVPROXY (default /usr/local/bin/gvproxy, installed
 # by setup.sh), GVPROXY_SOCKET (default /tmp/network.sock), VSOCK_PORT (default 1024).
 set -euo pipefail
@@ -12,7 +13,7 @@ set -euo pipefail
 GVPROXY=${GVPROXY:-/usr/local/bin/gvproxy}
 SOCKET=${GVPROXY_SOCKET:-/tmp/network.sock}
 VSOCK_PORT=${VSOCK_PORT:-1024}
-EXPOSE_PORTS=${EXPOSE_PORTS:-7047}
+EXPOSE_PORTS=${EXPOSE_PORTS:-7047 7443}
 EXPOSE_HOST=${EXPOSE_HOST:-}
 ENCLAVE_IP=192.168.127.2
 RESTART_DELAY=${RESTART_DELAY:-2}

@@ -88,3 +88,4 @@ if [ "$debug" = 1 ]; then
   echo "run-enclave: DEBUG MODE, PCRs are zero. Console: $NITRO_CLI console --enclave-name $ENCLAVE_NAME" >&2
 fi
 echo "run-enclave: with ./gvproxy.sh running, the agent answers at http://127.0.0.1:7047/api/v1/config"
+echo "run-enclave: and over HTTPS terminated in the enclave at https://127.0.0.1:7443 (pin: tee-agent verify --url https://127.0.0.1:7443 ...)"

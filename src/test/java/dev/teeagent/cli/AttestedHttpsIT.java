@@ -1,11 +1,13 @@
 package dev.teeagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.App;
 import dev.teeagent.attestation.TrustedRoot;
+import dev.teeagent.attestation.UserDataPreimage;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.ListenerSettings;
 import dev.teeagent.crypto.SignedBodyVerifier;
@@ -287,6 +289,21 @@ class AttestedHttpsIT {
             SpkiPin.curlPin(attestedPin).substring("sha256//".length()));
     assertThat(node.exitCode()).isEqualTo(3);
     assertThat(node.stderr()).contains("pin mismatch");
+  }
+
+  @Test
+  void aClientPinnedOnceRefusesAnotherKeyInTheHandshakeBeforeSendingAnything() throws Exception {
+    AgentClient client = new AgentClient("https://127.0.0.1:" + interceptor.port(), MAPPER);
+    assertThatThrownBy(() -> client.get("/config"))
+        .isInstanceOf(CliFailure.class)
+        .hasMessageContaining("before the agent's attestation names its TLS key");
+
+    client.pinTo(new UserDataPreimage("t", "o", "a", "s", attestedPin));
+
+    assertThatThrownBy(() -> client.get("/config"))
+        .isInstanceOf(CliFailure.class)
+        .hasMessageContaining("sha256 " + interceptor.spkiSha256())
+        .hasMessageContaining("is not the attested tls_spki_sha256 " + attestedPin);
   }
 
   @Test

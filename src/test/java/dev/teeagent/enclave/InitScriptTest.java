@@ -59,7 +59,7 @@ class InitScriptTest {
             "+ exec /opt/tee-agent/runtime/bin/java -XX:+UseSerialGC -Xmx512m"
                 + " -XX:+ExitOnOutOfMemoryError -XX:+DisableAttachMechanism -XX:-UsePerfData"
                 + " -Djava.net.useSystemProxies=false -jar /opt/tee-agent/tee-agent.jar serve --host 0.0.0.0 --port 7047"
-                + " --attestation nitro --tee-name my-agent --operator "
+                + " --https-port 7443 --attestation nitro --tee-name my-agent --operator "
                 + OPERATOR);
   }
 
