@@ -349,6 +349,43 @@ class AttestedHttpsIT {
   }
 
   @Test
+  void withPlainHttpSwitchedOffTheAgentAnswersOnlyOverHttps() {
+    try (App httpsOnly =
+        App.start(
+            new AgentSettings(TestAgent.TEE_NAME, TestAgent.OPERATOR, "127.0.0.1", 0)
+                .withListeners(ListenerSettings.load(0, true)),
+            Clock.systemUTC(),
+            new SecureRandom())) {
+      int port = httpsOnly.httpsPort().getAsInt();
+      Path ownRoot = dir.resolve("https-only-root.pem");
+      writeRoot(httpsOnly, ownRoot);
+
+      CliSentencesTest.Run verify =
+          cli(
+              "verify",
+              "--url",
+              "https://127.0.0.1:" + port,
+              "--root",
+              ownRoot.toString(),
+              "--allow-any-code");
+      assertThat(verify.exit()).as(verify.err()).isZero();
+      // The one port there is speaks TLS only: a plain request gets no HTTP answer.
+      ExternalCommand.Result plainRequest =
+          run("curl", "-sS", "--max-time", "10", "http://127.0.0.1:" + port + "/api/v1/config");
+      assertThat(plainRequest.stdout()).doesNotContain("\"signature\"");
+      assertThat(httpsOnly.port()).isEqualTo(port);
+    }
+  }
+
+  private static void writeRoot(App agent, Path file) {
+    try {
+      Files.writeString(file, TrustedRoot.toPem(agent.simulatedRoot().get()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void verifyOverPlainHttpStillPassesAndNamesThePinForHttps() {
     CliSentencesTest.Run run =
         cli("verify", "--url", plain, "--root", root.toString(), "--allow-any-code");
