@@ -176,6 +176,12 @@ final class ServeCommand implements Callable<Integer> {
         return 2;
       }
     }
+    if (noPlainHttp && simulatedPcrsOut != null) {
+      System.err.println(
+          "tee-agent serve: --simulated-pcrs-out reads the agent's /config over its plain port:"
+              + " drop --no-plain-http for a local simulated agent");
+      return 2;
+    }
     App app;
     AgentSettings settings = null;
     try {

@@ -52,6 +52,25 @@ class ServeCommandIT {
   }
 
   @Test
+  void refusesToSwitchPlainHttpOffWithoutHttpsOrWithTheLocalPcrsFile() throws Exception {
+    Map<String, String> env = Map.of("TEE_NAME", "x", "OPERATOR_ADDRESS", OPERATOR);
+    assertThat(runToExit(java(env, "serve", "--port", "0", "--no-plain-http"), 2))
+        .contains("--no-plain-http: give --https-port N too");
+    assertThat(
+            runToExit(
+                java(
+                    env,
+                    "serve",
+                    "--https-port",
+                    "0",
+                    "--no-plain-http",
+                    "--simulated-pcrs-out",
+                    "pcrs.json"),
+                2))
+        .contains("drop --no-plain-http");
+  }
+
+  @Test
   void refusesNitroAttestationOutsideAnEnclaveNamingTheFlag() throws Exception {
     String output =
         runToExit(
