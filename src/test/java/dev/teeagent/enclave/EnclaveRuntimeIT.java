@@ -99,6 +99,24 @@ class EnclaveRuntimeIT {
     assertThat(agent.log()).doesNotContain("Exception").doesNotContain("WARNING");
   }
 
+  @Test
+  void servesTheSameSignedConfigOverItsAttestedHttpsOnTheJlinkRuntime() throws Exception {
+    JsonNode plain = MAPPER.readTree(await("/api/v1/config"));
+    String pin = plain.get("tls_spki_sha256").asText();
+    ExternalCommand.Result curl =
+        ExternalCommand.of(
+                "curl",
+                "-sS",
+                "--insecure",
+                "--pinnedpubkey",
+                dev.teeagent.tls.SpkiPin.curlPin(pin),
+                "https://127.0.0.1:" + agent.httpsPort() + "/api/v1/config")
+            .run();
+    assertThat(curl.exitCode()).as(curl.stderr()).isZero();
+    RuntimeAgent.assertSignedBy(curl.stdout(), plain.get("address").asText());
+    assertThat(MAPPER.readTree(curl.stdout()).get("tls_spki_sha256").asText()).isEqualTo(pin);
+  }
+
   /**
    * The agent says on its console which signer it uses, and on this runtime FFM loads libsecp256k1
    * whenever the host's loader can find it (CI installs libsecp256k1-1): the log line is checked

@@ -37,12 +37,14 @@ final class RuntimeAgent implements AutoCloseable {
 
   private final Process process;
   private final int port;
+  private final int httpsPort;
   private final Path log;
   private final Path simulatedRoot;
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private RuntimeAgent(Process process, int port, Path log, Path simulatedRoot) {
+  private RuntimeAgent(Process process, int port, int httpsPort, Path log, Path simulatedRoot) {
+    this.httpsPort = httpsPort;
     this.process = process;
     this.port = port;
     this.log = log;
@@ -79,8 +81,11 @@ final class RuntimeAgent implements AutoCloseable {
         InitCommand.fromDryRun(InitScriptTest.dryRun("/bin/sh", "x", operator)).jvmFlags();
     Path simulatedRoot = Files.createTempFile("simulated-root", ".pem");
     int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
+    int httpsPort;
+    try (ServerSocket socket = new ServerSocket(0);
+        ServerSocket tls = new ServerSocket(0)) {
       port = socket.getLocalPort();
+      httpsPort = tls.getLocalPort();
     }
     List<String> command = new ArrayList<>(wrapper);
     command.add(runtime.resolve("bin/java").toString());
@@ -94,6 +99,8 @@ final class RuntimeAgent implements AutoCloseable {
             "127.0.0.1",
             "--port",
             String.valueOf(port),
+            "--https-port", // as enclave/init starts it: the runtime must hold what TLS needs
+            String.valueOf(httpsPort),
             "--tee-name",
             teeName,
             "--operator",
@@ -107,11 +114,15 @@ final class RuntimeAgent implements AutoCloseable {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"));
     builder.environment().putAll(env);
-    return new RuntimeAgent(builder.start(), port, log, simulatedRoot);
+    return new RuntimeAgent(builder.start(), port, httpsPort, log, simulatedRoot);
   }
 
   String baseUrl() {
     return "http://127.0.0.1:" + port;
+  }
+
+  int httpsPort() {
+    return httpsPort;
   }
 
   long pid() {
