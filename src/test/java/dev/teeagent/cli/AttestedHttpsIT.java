@@ -197,6 +197,29 @@ class AttestedHttpsIT {
   }
 
   @Test
+  void theListenersShareTheHttpLimitsAndSignedRefusals() {
+    for (String base : List.of(plain, https)) {
+      ExternalCommand.Result huge =
+          run(
+              "curl",
+              "-sS",
+              "--insecure",
+              "--pinnedpubkey",
+              SpkiPin.curlPin(attestedPin),
+              "-D",
+              "-",
+              "-H",
+              "X-Big: " + "a".repeat(20_000),
+              base + "/api/v1/config");
+      assertThat(huge.stdout())
+          .as(base)
+          .startsWith("HTTP/1.1 431")
+          .doesNotContainIgnoringCase("Server:");
+      assertThat(huge.stdout()).contains("\"signature\"");
+    }
+  }
+
+  @Test
   void verifyOverHttpsPinsTheConnectionAndPrintsTheCurlPin() {
     CliSentencesTest.Run run =
         cli("verify", "--url", https, "--root", root.toString(), "--allow-any-code");
