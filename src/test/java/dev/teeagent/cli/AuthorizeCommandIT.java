@@ -90,7 +90,6 @@ class AuthorizeCommandIT {
         MAPPER
             .createObjectNode()
             .put("rpc_url", anvil.rpcUrl())
-            .put("broadcast", false)
             .set(
                 "transaction",
                 MAPPER
