@@ -1,6 +1,7 @@
 // Verifies any AWS Nitro attestation document, trusting only the given root: the COSE_Sign1
-// structure and its ES384 signature by the leaf certificate, the chain leaf → cabundle → root at
-// the chosen time (by default the document's own), then on that authenticated content: freshness,
+// structure, the payload's fields (types and sizes as AWS specifies them; a failure here is the
+// "fields" check), the ES384 signature by the leaf certificate, the chain leaf → cabundle → root
+// at the chosen time (by default the document's own), then on that authenticated content: freshness,
 // debug mode, the expected PCRs and the nonce. The same checks, in the same order and with the same
 // names, as dev.teeagent.attestation.AttestationVerifier. No I/O.
 import { Check, failed, passed } from "./checks.js";
@@ -32,7 +33,7 @@ export async function checkDocument(document, options) {
     steps.push(passed(Check.SIGNATURE, "COSE_Sign1 ES384 signature by " + subject(leaf)));
   } catch (e) {
     if (!(e instanceof DocumentError)) throw e;
-    steps.push(failed(Check.SIGNATURE, e.message));
+    steps.push(failed(e.check, e.message));
     return { steps, attestation: null };
   }
   const at = options.at ?? doc.timestamp;

@@ -3,6 +3,8 @@
 
 export const Check = Object.freeze({
   FETCH: "fetch",
+  /** The payload's fields have the types and sizes of AWS's specification, and no others. */
+  FIELDS: "fields",
   SIGNATURE: "signature",
   CHAIN: "chain",
   FRESHNESS: "freshness",
