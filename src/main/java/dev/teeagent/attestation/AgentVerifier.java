@@ -226,6 +226,24 @@ public final class AgentVerifier {
     }
   }
 
+  /** What went wrong with a call, as a sentence: never an exception's name or text. */
+  private static String reason(IOException e, URI uri) {
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "no whole answer within " + TIMEOUT.toSeconds() + " s";
+    }
+    if (e instanceof java.net.ConnectException) {
+      return "nothing answers at "
+          + uri.getHost()
+          + ":"
+          + uri.getPort()
+          + " — is the agent running?";
+    }
+    if (e instanceof javax.net.ssl.SSLException) {
+      return "the TLS handshake failed";
+    }
+    return "the connection broke before a whole answer arrived";
+  }
+
   private SignedBodyVerifier.Verified fetchSigned(URI baseUrl, String pathAndQuery)
       throws FetchFailure {
     URI uri = URI.create(baseUrl.toString().replaceAll("/+$", "") + pathAndQuery);
@@ -241,7 +259,7 @@ public final class AgentVerifier {
         body = in.readNBytes(MAX_BODY_BYTES + 1);
       }
     } catch (IOException e) {
-      throw new FetchFailure(what + " failed: " + e.getClass().getSimpleName());
+      throw new FetchFailure(what + " failed: " + reason(e, uri));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FetchFailure(what + " was interrupted");
