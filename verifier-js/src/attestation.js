@@ -15,7 +15,7 @@ const P384_SPKI_OID = "1.3.132.0.34";
 /**
  * @param {Uint8Array} document the COSE_Sign1 bytes
  * @param {object} options root (from roots.js); at (ms, default: the document's time); now (ms) and
- *   maxAgeSeconds for freshness; expectedPcrs (Map index → bytes; empty: code not pinned); nonce
+ *   maxAgeSeconds for freshness; expectedPcrs (Map index → bytes; empty: the code is not pinned); nonce
  *   (bytes the document must echo); allowDebug
  * @returns {{steps: object[], attestation: object|null}}
  */
@@ -89,7 +89,7 @@ function debugMode(doc, allowDebug) {
 
 function pcrs(doc, expected) {
   if (expected.size === 0) {
-    return { ...failed(Check.PCRS, "no expected PCRs given: nothing identifies the code"), notPinned: true };
+    return { ...failed(Check.PCRS, "no expected PCRs given: the code is not identified"), notPinned: true };
   }
   const mismatches = [];
   for (const [index, value] of [...expected].sort(([a], [b]) => a - b)) {

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * empty public_key (verified) or a 1025-byte field (the fields check); simulated ones with forged
  * chains (an issuer that is not a CA, a signature by another key, a broken name chain, a path too
  * long, an expired leaf); and hundreds of seeded mutations of them. The only intended difference:
- * without expected PCRs Java's report skips the pcrs step, the JS one fails it ("code not pinned").
+ * without expected PCRs Java's report skips the pcrs step, the JS one fails it ("the code is not
+ * pinned").
  */
 class JsVerifierParityIT {
   private static final ObjectMapper MAPPER = JsonMappers.strict();
