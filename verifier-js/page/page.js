@@ -3,7 +3,7 @@
 // the PCRs, the policy variables, and the result of checking any pasted answer. Everything shown
 // comes from answers whose signatures were checked; text is only ever set with textContent.
 import {
-  awsRoot, checkAnswer, fetchSigned, parseExpectedPcrs, rootFromPem, toHex, verifyAgent,
+  awsRoot, checkAnswer, fetchSigned, parseExpectedPcrs, PREIMAGE_MEMBERS, rootFromPem, toHex, verifyAgent,
 } from "../src/index.js";
 
 // Variables a verifier of a wallet agent usually relies on (DESIGN §5): shown as "not set" when absent.
@@ -111,7 +111,8 @@ async function showFacts(agent, result, expectedPcrs) {
   ];
   for (const [name, value] of Object.entries(preimage).sort()) {
     if (!["operator", "tee_name", "state_hash", "address"].includes(name)) {
-      facts.push([`${name} (user_data preimage)`, typeof value === "string" ? value : JSON.stringify(value)]);
+      const what = PREIMAGE_MEMBERS.includes(name) ? "user_data preimage" : "user_data preimage, unknown to this verifier: not checked";
+      facts.push([`${name} (${what})`, typeof value === "string" ? value : JSON.stringify(value)]);
     }
   }
   facts.push(["document time", new Date(doc.timestamp).toISOString()]);

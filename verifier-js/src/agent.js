@@ -1,13 +1,14 @@
 // Verifies a running agent end to end, trusting only the root, as dev.teeagent.attestation
 // .AgentVerifier does: a fresh /attestation with a random nonce and a signed /config, the document
 // checked (chain at its own time, fresh, PCRs, nonce), the attested public key being the secp256k1
-// key that signed both answers, and user_data committing to the returned preimage — whatever
-// members the preimage has (later features add some), all of which are returned for display.
+// key that signed both answers, and user_data committing to the returned preimage, whose members
+// are exactly the ones this verifier knows how to check (preimage.js).
 import canonicalize from "canonicalize";
 import { computeAddress } from "ethers";
 import { Check, failed, passed, verdict } from "./checks.js";
 import { checkDocument } from "./attestation.js";
 import { sameAddress, verifySignedBody } from "./signed-answer.js";
+import { preimageProblems } from "./preimage.js";
 import { fromBase64, sameBytes, sha256, toHex, printable } from "./bytes.js";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -86,6 +87,8 @@ async function userData(doc, preimage, address, config) {
   if (!doc.userData || !sameBytes(doc.userData, expected)) {
     return failed(Check.USER_DATA, "user_data is not sha256(JCS(user_data_preimage)) of the answer");
   }
+  const problems = preimageProblems(preimage);
+  if (problems.length > 0) return failed(Check.USER_DATA, "the preimage's " + problems.join("; "));
   const mismatches = [];
   if (address && !sameAddress(address, preimage.address)) {
     mismatches.push(`address ${printable(preimage.address)} is not the attested key's`);
@@ -99,10 +102,9 @@ async function userData(doc, preimage, address, config) {
     mismatches.push("tls_spki_sha256 is not 0x and 64 lower-case hex digits");
   }
   if (mismatches.length > 0) return failed(Check.USER_DATA, "the preimage's " + mismatches.join("; "));
-  const members = Object.keys(preimage).sort().join(", ");
   const tls = preimage.tls_spki_sha256 === undefined ? "" : `, TLS key ${preimage.tls_spki_sha256} (curl --pinnedpubkey ${curlPin(preimage.tls_spki_sha256)})`;
   return passed(Check.USER_DATA,
-    `user_data = sha256(JCS(preimage)) for tee_name "${printable(preimage.tee_name)}", operator ${printable(preimage.operator)}, state_hash ${printable(preimage.state_hash, 200)}${tls} (members: ${members})`);
+    `user_data = sha256(JCS(preimage)) for tee_name "${printable(preimage.tee_name)}", operator ${printable(preimage.operator)}, state_hash ${printable(preimage.state_hash, 200)}${tls}`);
 }
 
 /** sha256//BASE64 of a 0x-hex SPKI hash, the form curl --pinnedpubkey takes. */

@@ -1,6 +1,7 @@
 // Verifies any AWS Nitro attestation document, trusting only the given root: the COSE_Sign1
-// structure and its ES384 signature by the leaf certificate, the chain leaf → cabundle → root at
-// the chosen time (by default the document's own), then on that authenticated content: freshness,
+// structure, the payload's fields (types and sizes as AWS specifies them; a failure here is the
+// "fields" check), the ES384 signature by the leaf certificate, the chain leaf → cabundle → root
+// at the chosen time (by default the document's own), then on that authenticated content: freshness,
 // debug mode, the expected PCRs and the nonce. The same checks, in the same order and with the same
 // names, as dev.teeagent.attestation.AttestationVerifier. No I/O.
 import { Check, failed, passed } from "./checks.js";
@@ -14,7 +15,7 @@ const P384_SPKI_OID = "1.3.132.0.34";
 /**
  * @param {Uint8Array} document the COSE_Sign1 bytes
  * @param {object} options root (from roots.js); at (ms, default: the document's time); now (ms) and
- *   maxAgeSeconds for freshness; expectedPcrs (Map index → bytes; empty: code not pinned); nonce
+ *   maxAgeSeconds for freshness; expectedPcrs (Map index → bytes; empty: the code is not pinned); nonce
  *   (bytes the document must echo); allowDebug
  * @returns {{steps: object[], attestation: object|null}}
  */
@@ -32,7 +33,7 @@ export async function checkDocument(document, options) {
     steps.push(passed(Check.SIGNATURE, "COSE_Sign1 ES384 signature by " + subject(leaf)));
   } catch (e) {
     if (!(e instanceof DocumentError)) throw e;
-    steps.push(failed(Check.SIGNATURE, e.message));
+    steps.push(failed(e.check, e.message));
     return { steps, attestation: null };
   }
   const at = options.at ?? doc.timestamp;
@@ -88,7 +89,7 @@ function debugMode(doc, allowDebug) {
 
 function pcrs(doc, expected) {
   if (expected.size === 0) {
-    return { ...failed(Check.PCRS, "no expected PCRs given: nothing identifies the code"), notPinned: true };
+    return { ...failed(Check.PCRS, "no expected PCRs given: the code is not identified"), notPinned: true };
   }
   const mismatches = [];
   for (const [index, value] of [...expected].sort(([a], [b]) => a - b)) {

@@ -1,8 +1,11 @@
-// Strict CBOR for attestation documents, on cborg: integers, byte and text strings, arrays, maps
-// with integer or text keys (kept apart: PCR indices are integers), booleans and null, definite or
-// indefinite length. Tags, floats, undefined and other simple values are refused, duplicate keys
-// too, and nothing may follow the item — the rules of the Java verifier's CborReader.
+// Strict CBOR for attestation documents, on cborg: integers, byte and text strings (valid UTF-8),
+// arrays, maps with integer or text keys (kept apart: PCR indices are integers), booleans and null,
+// definite or indefinite length. Tags, floats, undefined and other simple values are refused,
+// duplicate keys too, and nothing may follow the item — the rules of the Java verifier's CborReader.
 import { decode, Tokenizer, Type } from "cborg";
+
+// cborg decodes text leniently (bad bytes become U+FFFD); the bytes it keeps are checked here.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 class StrictTokenizer extends Tokenizer {
   next() {
@@ -10,6 +13,13 @@ class StrictTokenizer extends Tokenizer {
     if (token.type === Type.tag) throw new CborError("CBOR tags are not accepted here");
     if (token.type === Type.float || token.type === Type.undefined) {
       throw new CborError("unsupported simple value or float");
+    }
+    if (token.type === Type.string && token.byteValue) {
+      try {
+        UTF8.decode(token.byteValue);
+      } catch {
+        throw new CborError("text string is not valid UTF-8");
+      }
     }
     return token;
   }
@@ -27,7 +37,7 @@ export function decodeStrict(bytes) {
       allowUndefined: false,
       allowInfinity: false,
       allowNaN: false,
-      tokenizer: new StrictTokenizer(bytes, {}),
+      tokenizer: new StrictTokenizer(bytes, { retainStringBytes: true }),
     });
   } catch (e) {
     throw e instanceof CborError ? e : new CborError(String(e.message).replace(/^CBOR decode error: /, ""));

@@ -1,8 +1,11 @@
 // A Nitro attestation document as AWS specifies it: the COSE_Sign1 envelope ({1: -35} = ES384,
 // empty unprotected header, 96-byte r‖s signature) and the payload's fields with their types and
 // sizes. Parsing proves the shape only; attestation.js proves who signed it. Every failure is a
-// DocumentError for the "signature" check, worded as the Java verifier words it.
+// DocumentError worded as the Java verifier words it: the envelope's under the "signature" check,
+// a payload field of the wrong type or size under "fields" (as dev.teeagent.attestation
+// .AttestationDocument reports it).
 import { encode } from "cborg";
+import { Check } from "./checks.js";
 import { decodeStrict, CborError } from "./cbor.js";
 import { printable } from "./bytes.js";
 
@@ -13,12 +16,17 @@ const COSE_SIGN1_TAG = 0xd2;
 const MAX_PCRS = 32;
 const MAX_CERTIFICATE_BYTES = 1024;
 const MAX_CABUNDLE = 16;
-const MAX_PUBLIC_KEY_BYTES = 1024;
-const MAX_USER_DATA_BYTES = 512;
+/** AWS's CDDL: public_key, user_data and nonce are each 0 to 1024 bytes (an empty public_key too). */
+const MAX_OPTIONAL_FIELD_BYTES = 1024;
 const PCR_SIZES = new Set([32, 48, 64]);
 const FIELDS = new Set(["module_id", "digest", "timestamp", "pcrs", "certificate", "cabundle", "public_key", "user_data", "nonce"]);
 
-export class DocumentError extends Error {}
+export class DocumentError extends Error {
+  constructor(message, check = Check.SIGNATURE) {
+    super(message);
+    this.check = check;
+  }
+}
 
 /** {protectedHeader, payload, signature, toBeSigned} of a COSE_Sign1 document. */
 export function parseCoseSign1(document) {
@@ -73,9 +81,9 @@ export function parseAttestationDocument(payload) {
     pcrs: pcrs(fields.get("pcrs")),
     certificate: bytes(fields.get("certificate"), "certificate", 1, MAX_CERTIFICATE_BYTES),
     cabundle: cabundle(fields.get("cabundle")),
-    publicKey: optionalBytes(fields, "public_key", 1, MAX_PUBLIC_KEY_BYTES),
-    userData: optionalBytes(fields, "user_data", 0, MAX_USER_DATA_BYTES),
-    nonce: optionalBytes(fields, "nonce", 0, MAX_USER_DATA_BYTES),
+    publicKey: optionalBytes(fields, "public_key", 0, MAX_OPTIONAL_FIELD_BYTES),
+    userData: optionalBytes(fields, "user_data", 0, MAX_OPTIONAL_FIELD_BYTES),
+    nonce: optionalBytes(fields, "nonce", 0, MAX_OPTIONAL_FIELD_BYTES),
   };
 }
 
@@ -141,5 +149,5 @@ function cbor(bytes, prefix = "") {
 }
 
 function invalid(reason) {
-  return new DocumentError("payload: " + reason);
+  return new DocumentError(reason, Check.FIELDS);
 }

@@ -6,4 +6,5 @@ export { checkDocument } from "./attestation.js";
 export { parseExpectedPcrs, PcrsError } from "./pcrs.js";
 export { checkAnswer, verifySignedBody } from "./signed-answer.js";
 export { verifyAgent, fetchSigned, curlPin } from "./agent.js";
+export { PREIMAGE_MEMBERS, OPTIONAL_PREIMAGE_MEMBERS, preimageProblems } from "./preimage.js";
 export { toHex, fromHex, fromBase64 } from "./bytes.js";

@@ -1,12 +1,15 @@
 // The JS verifier on real AWS Nitro documents, at their own time: what passes, and every way the
-// same bytes must fail — each payload field tampered, the envelope tampered, a wrong root, an
-// expired chain, missing or wrong PCRs, a wrong nonce, a debug enclave.
+// same bytes must fail — each payload field tampered (a wrong type or size under "fields"), the
+// envelope tampered, a wrong root, an expired chain, missing or wrong PCRs, a wrong nonce, a debug
+// enclave.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { AWS_ROOT_SHA256, awsRoot, checkDocument, parseExpectedPcrs, verdict, fromHex } from "../src/index.js";
 import { rootFromPem } from "../src/roots.js";
-import { AWS_ROOT_PEM_FILE, DEBUG, PROD, flipped, open, withItem, withPayload } from "./fixtures.js";
+import { parseAttestationDocument } from "../src/document.js";
+import { decodeStrict } from "../src/cbor.js";
+import { AWS_ROOT_PEM_FILE, DEBUG, PROD, flipped, open, reencoded, withItem, withPayload } from "./fixtures.js";
 
 const root = await awsRoot();
 const prodOptions = { root, expectedPcrs: parseExpectedPcrs(PROD.pcrs), nonce: fromHex(PROD.nonce) };
@@ -34,14 +37,14 @@ test("the production document verifies at its own time with its PCRs and nonce",
   assert.equal(report.attestation.doc.timestamp, PROD.time);
 });
 
-test("without expected PCRs the verdict is code not pinned, never a pass", async () => {
+test("without expected PCRs the verdict is the code is not pinned, never a pass", async () => {
   const report = await checkDocument(PROD.bytes(), { root, nonce: fromHex(PROD.nonce) });
   const pcrs = report.steps.find((step) => step.check === "pcrs");
   assert.equal(pcrs.outcome, "failed");
   assert.equal(verdict(report.steps).verified, false);
-  assert.match(verdict(report.steps).text, /^NOT VERIFIED: code not pinned/);
+  assert.match(verdict(report.steps).text, /^NOT VERIFIED: the code is not pinned \(no expected PCRs given\)/);
   const empty = await checkDocument(PROD.bytes(), { root, expectedPcrs: parseExpectedPcrs("") });
-  assert.match(verdict(empty.steps).text, /^NOT VERIFIED: code not pinned/);
+  assert.match(verdict(empty.steps).text, /^NOT VERIFIED: the code is not pinned \(no expected PCRs given\)/);
 });
 
 test("a wrong or absent expected PCR fails the pcrs check naming it", async () => {
@@ -90,28 +93,53 @@ test("the debug document is refused unless debug is allowed", async () => {
   assert.equal(verdict(allowed.steps).text, "VERIFIED");
 });
 
+// Each edit keeps AWS's types and sizes (so the signature check catches it) unless it breaks
+// them, which the "fields" check names before any signature is looked at.
 const TAMPERED_FIELDS = {
-  module_id: (p) => p.set("module_id", p.get("module_id") + "x"),
-  digest: (p) => p.set("digest", "SHA512"),
-  timestamp: (p) => p.set("timestamp", p.get("timestamp") + 1),
-  pcrs: (p) => p.get("pcrs").get(0).set([0xff], 0),
-  certificate: (p) => p.get("certificate").set([0x00], 300),
-  cabundle: (p) => p.set("cabundle", p.get("cabundle").slice(0, 3)),
-  public_key: (p) => p.set("public_key", new TextEncoder().encode("dummY")),
-  user_data: (p) => p.get("user_data").set([p.get("user_data")[0] ^ 1], 0),
-  nonce: (p) => p.get("nonce").set([0xff], 0),
-  "an extra field": (p) => p.set("extra", 1),
-  "a removed field": (p) => p.delete("user_data"),
+  module_id: ["signature", (p) => p.set("module_id", p.get("module_id") + "x")],
+  digest: ["fields", (p) => p.set("digest", "SHA512")],
+  timestamp: ["signature", (p) => p.set("timestamp", p.get("timestamp") + 1)],
+  pcrs: ["signature", (p) => p.get("pcrs").get(0).set([0xff], 0)],
+  certificate: ["signature", (p) => p.get("certificate").set([0x00], 300)],
+  cabundle: ["signature", (p) => p.set("cabundle", p.get("cabundle").slice(0, 3))],
+  public_key: ["signature", (p) => p.set("public_key", new TextEncoder().encode("dummY"))],
+  user_data: ["signature", (p) => p.get("user_data").set([p.get("user_data")[0] ^ 1], 0)],
+  nonce: ["signature", (p) => p.get("nonce").set([0xff], 0)],
+  "an extra field": ["fields", (p) => p.set("extra", 1)],
+  "a removed field": ["signature", (p) => p.delete("user_data")],
+  "a 1024-byte user_data": ["signature", (p) => p.set("user_data", new Uint8Array(1024).fill(7))],
+  "a 1024-byte nonce": ["signature", (p) => p.set("nonce", new Uint8Array(1024).fill(7))],
+  "an empty public_key": ["signature", (p) => p.set("public_key", new Uint8Array(0))],
+  "a 1025-byte user_data": ["fields", (p) => p.set("user_data", new Uint8Array(1025))],
+  "a 1025-byte nonce": ["fields", (p) => p.set("nonce", new Uint8Array(1025))],
+  "a 1025-byte public_key": ["fields", (p) => p.set("public_key", new Uint8Array(1025))],
+  "a text user_data": ["fields", (p) => p.set("user_data", "hello")],
 };
 
-for (const [field, edit] of Object.entries(TAMPERED_FIELDS)) {
-  test(`tampering with ${field} fails the signature check`, async () => {
+for (const [field, [check, edit]] of Object.entries(TAMPERED_FIELDS)) {
+  test(`tampering with ${field} fails the ${check} check`, async () => {
     const report = await checkDocument(withPayload(PROD.bytes(), edit), prodOptions);
     assert.equal(report.steps.length, 1);
-    assert.equal(firstFailure(report).check, "signature");
-    assert.match(verdict(report.steps).text, /^NOT VERIFIED: signature check failed/);
+    assert.equal(firstFailure(report).check, check);
+    assert.match(verdict(report.steps).text, new RegExp(`^NOT VERIFIED: ${check} check failed`));
   });
 }
+
+test("public_key, user_data and nonce may hold 0 to 1024 bytes each, as AWS's CDDL says", () => {
+  const full = new Uint8Array(1024).fill(7);
+  const { payload } = open(PROD.bytes());
+  const doc = parseAttestationDocument(reencoded(payload, { public_key: new Uint8Array(0), user_data: full, nonce: full }));
+  assert.equal(doc.publicKey.length, 0);
+  assert.equal(doc.userData.length, 1024);
+  assert.equal(doc.nonce.length, 1024);
+  for (const field of ["public_key", "user_data", "nonce"]) {
+    assert.throws(() => parseAttestationDocument(reencoded(payload, { [field]: new Uint8Array(1025) })), (e) => {
+      assert.equal(e.check, "fields");
+      assert.equal(e.message, `${field} is not a byte string of 0 to 1024 bytes`);
+      return true;
+    });
+  }
+});
 
 test("re-encoding the payload unchanged keeps it valid (the tampering tests change only what they say)", async () => {
   const report = await checkDocument(withPayload(PROD.bytes(), () => {}), prodOptions);
@@ -133,7 +161,7 @@ test("tampering with the envelope fails the signature check with the reason", as
   }
 });
 
-test("a flipped bit anywhere in the signature or the payload fails", async () => {
+test("a flipped bit anywhere in the signature or the payload fails (the signature, or first the fields when a type breaks)", async () => {
   const document = PROD.bytes();
   const signatureStart = document.length - 96;
   for (let at = signatureStart; at < document.length; at += 7) {
@@ -143,6 +171,17 @@ test("a flipped bit anywhere in the signature or the payload fails", async () =>
   for (let at = 20; at < signatureStart - 2; at += 61) {
     const report = await checkDocument(flipped(document, at), prodOptions);
     assert.equal(verdict(report.steps).verified, false, `flip at ${at}`);
-    assert.equal(firstFailure(report).check, "signature", `flip at ${at}`);
+    assert.ok(["signature", "fields"].includes(firstFailure(report).check), `flip at ${at}`);
   }
+});
+
+test("text that is not valid UTF-8 is malformed CBOR, refused under the signature check as in Java", async () => {
+  assert.throws(() => decodeStrict(new Uint8Array([0x62, 0xc3, 0x28])), /text string is not valid UTF-8/);
+  assert.equal(decodeStrict(new Uint8Array([0x62, 0xc3, 0xa9])), "é");
+  // The payload's "SHA384" with its last byte made 0xb4: cborg alone would read "SHA38\ufffd".
+  const document = PROD.bytes();
+  document[Buffer.from(document).indexOf(Buffer.from("SHA384")) + 5] = 0xb4;
+  const report = await checkDocument(document, prodOptions);
+  assert.deepEqual(outcomes(report), ["failed signature"]);
+  assert.match(report.steps[0].detail, /not valid UTF-8/);
 });

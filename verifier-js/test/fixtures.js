@@ -42,6 +42,13 @@ export function withPayload(document, edit) {
   return encode([items[0], items[1], encode(payload, KEEP_ORDER), items[3]]);
 }
 
+/** `payload` (a Map, left unchanged) with the given members replaced, encoded in its own order. */
+export function reencoded(payload, members) {
+  const copy = new Map(payload);
+  for (const [name, value] of Object.entries(members)) copy.set(name, value);
+  return encode(copy, KEEP_ORDER);
+}
+
 /** The document with COSE item `index` replaced. */
 export function withItem(document, index, value) {
   const { items } = open(document);

@@ -22,7 +22,7 @@ test("pcrs.json, nitro-cli's Measurements and pasted lines give the same PCRs", 
   }
 });
 
-test("nothing given is an empty set (the verdict is then code not pinned)", () => {
+test("nothing given is an empty set (the verdict is then: the code is not pinned)", () => {
   assert.equal(parseExpectedPcrs("").size, 0);
   assert.equal(parseExpectedPcrs(null).size, 0);
   assert.equal(parseExpectedPcrs("  \n").size, 0);

@@ -27,7 +27,8 @@ import java.util.Optional;
  * Verifies a running agent end to end, trusting only the root: fetches a fresh attestation with a
  * random nonce and a signed /config, then checks the document ({@link AttestationVerifier}: chain
  * at the document's time, document fresh, PCRs, nonce), that the attested public key is the
- * secp256k1 key that signed both answers, and that user_data commits to the returned preimage.
+ * secp256k1 key that signed both answers, and that user_data commits to the returned preimage,
+ * whose members are exactly the ones {@link UserDataPreimage} knows how to check.
  */
 public final class AgentVerifier {
   private static final int MAX_BODY_BYTES = 1024 * 1024;
@@ -80,15 +81,13 @@ public final class AgentVerifier {
     SignedBodyVerifier.Verified attestationBody = attestationFetched.verified();
     SignedBodyVerifier.Verified config = configFetched.verified();
     byte[] document;
-    UserDataPreimage preimage;
     JsonNode preimageNode = attestationBody.body().path("user_data_preimage");
     try {
       document = Base64.getDecoder().decode(attestationBody.body().path("document").asText(""));
-      preimage = mapper.treeToValue(preimageNode, UserDataPreimage.class);
-      if (document.length == 0 || preimage == null) {
+      if (document.length == 0 || !preimageNode.isObject()) {
         throw new IllegalArgumentException("missing");
       }
-    } catch (IllegalArgumentException | IOException e) {
+    } catch (IllegalArgumentException e) {
       return failed(
           Step.failed(Check.FETCH, "/attestation lacks a base64 document or a user_data_preimage"));
     }
@@ -115,16 +114,51 @@ public final class AgentVerifier {
     }
     VerifiedAttestation attestation = documentReport.attestation().get();
     Optional<Address> key = agentKey(attestation.document(), attestationBody, config, steps);
-    steps.add(userData(attestation.document(), preimageNode, preimage, key, config.body()));
+    Optional<UserDataPreimage> preimage = preimage(attestation.document(), preimageNode, steps);
+    preimage.ifPresent(members -> steps.add(userData(members, key, config.body())));
     if ("https".equalsIgnoreCase(baseUrl.getScheme())) {
-      steps.add(TlsKeyCheck.check(preimage, attestationFetched.peerPin(), configFetched.peerPin()));
+      steps.add(
+          preimage
+              .map(
+                  members ->
+                      TlsKeyCheck.check(
+                          members, attestationFetched.peerPin(), configFetched.peerPin()))
+              .orElse(
+                  Step.failed(
+                      Check.TLS_KEY,
+                      "no attested TLS key to compare: the preimage did not verify")));
     }
     VerificationReport report = new VerificationReport(steps, Optional.of(attestation));
     return new AgentReport(
         report,
-        report.passed() && key.isPresent()
-            ? Optional.of(new VerifiedAgent(key.get(), preimage, attestation))
+        report.passed() && key.isPresent() && preimage.isPresent()
+            ? Optional.of(new VerifiedAgent(key.get(), preimage.get(), attestation))
             : Optional.empty());
+  }
+
+  /**
+   * The preimage, when user_data commits to it and it has exactly the members this verifier knows
+   * how to check; otherwise a failed {@code user data} step.
+   */
+  private Optional<UserDataPreimage> preimage(
+      AttestationDocument doc, JsonNode preimageNode, List<Step> steps) {
+    byte[] expected = UserDataPreimage.userDataOf(preimageNode);
+    if (doc.userData().isEmpty() || !MessageDigest.isEqual(doc.userData().get(), expected)) {
+      steps.add(
+          Step.failed(
+              Check.USER_DATA, "user_data is not sha256(JCS(user_data_preimage)) of the answer"));
+      return Optional.empty();
+    }
+    List<String> problems = UserDataPreimage.problems(preimageNode);
+    if (problems.isEmpty()) {
+      try {
+        return Optional.of(mapper.treeToValue(preimageNode, UserDataPreimage.class));
+      } catch (IOException e) {
+        problems = List.of("members do not map onto the known ones");
+      }
+    }
+    steps.add(Step.failed(Check.USER_DATA, "the preimage's " + String.join("; ", problems)));
+    return Optional.empty();
   }
 
   private static Optional<Address> agentKey(
@@ -166,17 +200,7 @@ public final class AgentVerifier {
     return Optional.of(address);
   }
 
-  private static Step userData(
-      AttestationDocument doc,
-      JsonNode preimageNode,
-      UserDataPreimage preimage,
-      Optional<Address> key,
-      JsonNode config) {
-    byte[] expected = UserDataPreimage.userDataOf(preimageNode);
-    if (doc.userData().isEmpty() || !MessageDigest.isEqual(doc.userData().get(), expected)) {
-      return Step.failed(
-          Check.USER_DATA, "user_data is not sha256(JCS(user_data_preimage)) of the answer");
-    }
+  private static Step userData(UserDataPreimage preimage, Optional<Address> key, JsonNode config) {
     List<String> mismatches = new ArrayList<>();
     if (key.isPresent() && !key.get().sameAs(preimage.address())) {
       mismatches.add("address " + preimage.address() + " is not the attested key's");
@@ -224,6 +248,24 @@ public final class AgentVerifier {
     }
   }
 
+  /** What went wrong with a call, as a sentence: never an exception's name or text. */
+  private static String reason(IOException e, URI uri) {
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "no whole answer within " + TIMEOUT.toSeconds() + " s";
+    }
+    if (e instanceof java.net.ConnectException) {
+      return "nothing answers at "
+          + uri.getHost()
+          + ":"
+          + uri.getPort()
+          + " — is the agent running?";
+    }
+    if (e instanceof javax.net.ssl.SSLException) {
+      return "the TLS handshake failed";
+    }
+    return "the connection broke before a whole answer arrived";
+  }
+
   /** A verified answer and the pin of the TLS key of the connection that carried it. */
   private record Fetched(SignedBodyVerifier.Verified verified, Optional<String> peerPin) {}
 
@@ -241,7 +283,7 @@ public final class AgentVerifier {
         body = in.readNBytes(MAX_BODY_BYTES + 1);
       }
     } catch (IOException e) {
-      throw new FetchFailure(what + " failed: " + e.getClass().getSimpleName());
+      throw new FetchFailure(what + " failed: " + reason(e, uri));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FetchFailure(what + " was interrupted");

@@ -4,9 +4,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.teeagent.crypto.Jcs;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * What an attestation's {@code user_data} commits to (DESIGN §4): {@code user_data} = sha256 of the
@@ -15,6 +19,11 @@ import java.security.NoSuchAlgorithmException;
  * (the 0x-hex SHA-256 of the TLS certificate's DER SubjectPublicKeyInfo) joins them, binding the
  * key that terminates TLS inside the enclave; without HTTPS the member is absent, and the preimage
  * is the one of before.
+ *
+ * <p>The record's components are, in one place, the members a verifier knows how to check: a
+ * verifier vouches only for what it understands, so a received preimage with any other member, or
+ * without one of these, fails the {@code user data} check ({@link #problems}). The JS verifier
+ * keeps the same list in verifier-js/src/preimage.js: add a member to both.
  */
 public record UserDataPreimage(
     String teeName,
@@ -26,6 +35,53 @@ public record UserDataPreimage(
   /** A preimage without a TLS key (HTTPS off). */
   public UserDataPreimage(String teeName, String operator, String address, String stateHash) {
     this(teeName, operator, address, stateHash, null);
+  }
+
+  /** The members, as the agent writes them (snake_case of the components, in their order). */
+  public static final List<String> MEMBERS =
+      Arrays.stream(UserDataPreimage.class.getRecordComponents())
+          .map(
+              component ->
+                  new PropertyNamingStrategies.SnakeCaseStrategy().translate(component.getName()))
+          .toList();
+
+  /** Members an agent writes only when they apply: tls_spki_sha256 only with HTTPS on. */
+  static final List<String> OPTIONAL = List.of("tls_spki_sha256");
+
+  /**
+   * What is wrong with a preimage as received, before any comparison: members this verifier does
+   * not know, known ones missing or not text. Empty when it maps onto this record.
+   */
+  public static List<String> problems(JsonNode preimage) {
+    if (!preimage.isObject()) {
+      return List.of("the preimage is not a JSON object");
+    }
+    List<String> problems = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
+    preimage.fieldNames().forEachRemaining(unknown::add);
+    unknown.removeAll(MEMBERS);
+    if (!unknown.isEmpty()) {
+      problems.add(
+          "members this verifier does not know how to check: "
+              + String.join(
+                  ", ",
+                  unknown.stream()
+                      .sorted()
+                      .map(name -> "\"" + CborReader.printable(name) + "\"")
+                      .toList()));
+    }
+    for (String name : MEMBERS) {
+      if (OPTIONAL.contains(name)) {
+        if (preimage.has(name) && !preimage.path(name).isTextual()) {
+          problems.add(name + " is not text");
+        }
+        continue;
+      }
+      if (!preimage.path(name).isTextual()) {
+        problems.add(name + " is missing or not text");
+      }
+    }
+    return problems;
   }
 
   /** sha256(JCS(this)), with the snake_case member names of {@code mapper}. */

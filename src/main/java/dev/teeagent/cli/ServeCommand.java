@@ -218,7 +218,7 @@ final class ServeCommand implements Callable<Integer> {
               Nsm.DEVICE);
       app = App.start(settings, attestationSettings, Clock.systemUTC(), new SecureRandom());
     } catch (ConfigException e) {
-      System.err.println("tee-agent: invalid setting: " + e.getMessage());
+      System.err.println("tee-agent: cannot start: " + e.getMessage());
       return 2;
     } catch (RuntimeException e) {
       if (!causedBy(e, BindException.class)) {

@@ -96,11 +96,7 @@ class DocumentEncodingTest {
   void aFieldOver1024BytesFailsUnderTheFieldsCheckNotTheSignature() {
     byte[] over = new byte[1025];
     for (String field : new String[] {"public_key", "user_data", "nonce"}) {
-      byte[] payload =
-          documents.payloadWith(
-              field.equals("public_key") ? over : null,
-              field.equals("user_data") ? over : null,
-              field.equals("nonce") ? over : null);
+      byte[] payload = documents.payloadWithOnly(field, over);
       VerificationReport report =
           verifier.check(documents.sign(payload), VerificationOptions.atDocumentTime());
       assertThat(report.passed()).isFalse();

@@ -27,10 +27,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The JS verifier (verifier-js/) and the Java verifier give the same verdict, check by check, on
  * the same documents: the real AWS ones at their own time and later, with right, wrong and no PCRs,
- * right and wrong nonces, the debug one; simulated ones with forged chains (an issuer that is not a
- * CA, a signature by another key, a broken name chain, a path too long, an expired leaf); and
- * hundreds of seeded mutations of them. The only intended difference: without expected PCRs Java's
- * report skips the pcrs step, the JS one fails it ("code not pinned").
+ * right and wrong nonces, the debug one; simulated ones with 1024-byte user_data and nonce and an
+ * empty public_key (verified) or a 1025-byte field (the fields check); simulated ones with forged
+ * chains (an issuer that is not a CA, a signature by another key, a broken name chain, a path too
+ * long, an expired leaf); and hundreds of seeded mutations of them. The only intended difference:
+ * without expected PCRs Java's report skips the pcrs step, the JS one fails it ("the code is not
+ * pinned").
  */
 class JsVerifierParityIT {
   private static final ObjectMapper MAPPER = JsonMappers.strict();
@@ -66,6 +68,9 @@ class JsVerifierParityIT {
       assertThat(outcomes(js)).as(c.name() + "\njs: " + js).isEqualTo(outcomes(java, c));
       boolean jsVerified = js.get("verdict").asText().equals("VERIFIED");
       assertThat(jsVerified).as(c.name()).isEqualTo(java.passed() && !c.pcrs().isEmpty());
+      if (c.name().startsWith("1024-byte")) {
+        assertThat(jsVerified).as(c.name() + " verifies in both").isTrue();
+      }
       verified += jsVerified ? 1 : 0;
     }
     assertThat(verified).as("cases that pass in both").isGreaterThanOrEqualTo(3);
@@ -107,6 +112,24 @@ class JsVerifierParityIT {
     byte[] good = documents.sign(documents.payload(false, new byte[] {1, 2, 3}));
     cases.add(new Case("simulated, indefinite lengths", good, root, null, pcrs, "010203", false));
     cases.add(new Case("simulated, AWS root", good, TrustedRoot.aws(), null, pcrs, null, false));
+    byte[] full = new byte[1024];
+    java.util.Arrays.fill(full, (byte) 7);
+    String fullHex = HEX.formatHex(full);
+    cases.add(
+        new Case(
+            "1024-byte user_data and nonce, empty public_key",
+            documents.sign(documents.payloadWith(new byte[0], full, full)),
+            root,
+            null,
+            pcrs,
+            fullHex,
+            false));
+    byte[] over = new byte[1025];
+    for (String field : new String[] {"public_key", "user_data", "nonce"}) {
+      byte[] payload = documents.payloadWithOnly(field, over);
+      cases.add(
+          new Case("1025-byte " + field, documents.sign(payload), root, null, pcrs, null, false));
+    }
     cases.add(
         new Case(
             "simulated, leaf expired",

@@ -56,6 +56,14 @@ final class TestDocuments {
     return payload(definite, cabundle, leaf, null, null, nonce);
   }
 
+  /** A valid payload whose one optional field (public_key, user_data, nonce) is {@code value}. */
+  byte[] payloadWithOnly(String field, byte[] value) {
+    return payloadWith(
+        field.equals("public_key") ? value : null,
+        field.equals("user_data") ? value : null,
+        field.equals("nonce") ? value : null);
+  }
+
   /** A valid payload carrying the three optional fields as given (null: CBOR null). */
   byte[] payloadWith(byte[] publicKey, byte[] userData, byte[] nonce) {
     try {

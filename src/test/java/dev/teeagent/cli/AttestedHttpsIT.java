@@ -367,8 +367,7 @@ class AttestedHttpsIT {
     assertThat(userData).isNotNull();
     assertThat(userData.get("detail").asText())
         .contains("TLS key " + attestedPin)
-        .contains(SpkiPin.curlPin(attestedPin))
-        .contains("tls_spki_sha256");
+        .contains(SpkiPin.curlPin(attestedPin));
   }
 
   @Test

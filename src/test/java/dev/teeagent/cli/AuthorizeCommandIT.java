@@ -46,6 +46,7 @@ class AuthorizeCommandIT {
         .set("tx_api_signers", SigningKey.fromPrivateKeyHex(API_SIGNER_KEY).address().checksummed())
         .set("tx_max_value_wei", "10")
         .set("tx_budget_wei", "10000000000000000")
+        .set("tx_allowed_rpc_urls", anvil.rpcUrl())
         .apply();
   }
 
@@ -89,7 +90,6 @@ class AuthorizeCommandIT {
         MAPPER
             .createObjectNode()
             .put("rpc_url", anvil.rpcUrl())
-            .put("broadcast", false)
             .set(
                 "transaction",
                 MAPPER

@@ -183,7 +183,7 @@ class NitroBootIT {
                 entry.getKey(), exit, (System.nanoTime() - started) / 1_000_000));
         assertThat(exit).as(agent.log()).isEqualTo(2);
         assertThat(agent.log())
-            .contains("tee-agent: invalid setting: --attestation nitro: ")
+            .contains("tee-agent: cannot start: --attestation nitro: ")
             .contains(entry.getValue())
             .doesNotContain("Exception");
       }

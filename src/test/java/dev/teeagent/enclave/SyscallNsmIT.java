@@ -173,7 +173,7 @@ class SyscallNsmIT {
         assertThat(exit).as(entry.getKey() + ":\n" + agent.log()).isEqualTo(2);
         assertThat(agent.log())
             .as(entry.getKey())
-            .contains("tee-agent: invalid setting: --attestation nitro: ")
+            .contains("tee-agent: cannot start: --attestation nitro: ")
             .contains(entry.getValue())
             .doesNotContain("Exception");
         if (what[1].equals("MISSING")) {

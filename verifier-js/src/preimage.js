@@ -1,0 +1,30 @@
+// The user_data preimage (DESIGN §4): the members this verifier knows how to check, in one place.
+// A verifier vouches only for what it understands, so a preimage with any other member — or
+// without one of these, or with one that is not text — fails the "user data" check, as in the Java
+// verifier (dev.teeagent.attestation.UserDataPreimage, whose record components are its list).
+// When the agent adds a member, add it here and to that record, and say in agent.js what is
+// compared.
+import { printable } from "./bytes.js";
+
+/** Members every preimage has, each a JSON string. */
+export const PREIMAGE_MEMBERS = Object.freeze(["tee_name", "operator", "address", "state_hash"]);
+
+/** Members an agent writes only when they apply, each a JSON string when present: tls_spki_sha256 with HTTPS on. */
+export const OPTIONAL_PREIMAGE_MEMBERS = Object.freeze(["tls_spki_sha256"]);
+
+/** What is wrong with a preimage as received (sentences, empty when nothing), before any comparison. */
+export function preimageProblems(preimage) {
+  if (!preimage || typeof preimage !== "object" || Array.isArray(preimage)) return ["the preimage is not a JSON object"];
+  const problems = [];
+  const unknown = Object.keys(preimage).filter((name) => !PREIMAGE_MEMBERS.includes(name) && !OPTIONAL_PREIMAGE_MEMBERS.includes(name)).sort();
+  if (unknown.length > 0) {
+    problems.push(`members this verifier does not know how to check: ${unknown.map((name) => `"${printable(name)}"`).join(", ")}`);
+  }
+  for (const name of PREIMAGE_MEMBERS) {
+    if (typeof preimage[name] !== "string") problems.push(`${name} is missing or not text`);
+  }
+  for (const name of OPTIONAL_PREIMAGE_MEMBERS) {
+    if (name in preimage && typeof preimage[name] !== "string") problems.push(`${name} is not text`);
+  }
+  return problems;
+}
