@@ -200,12 +200,13 @@ final class VerifyCommand implements Callable<Integer> {
                 + " --pcrN HEX, or --allow-any-code to accept whatever code the enclave runs");
         return 1;
       }
-      err.println("VERIFIED (any code: no PCRs pinned, as --allow-any-code asked)");
       printCurlPin(err, fields);
+      err.println("VERIFIED (any code: no PCRs pinned, as --allow-any-code asked)");
       return 0;
     }
-    err.println("VERIFIED");
+    // The verdict stays the last line: scripts read it.
     printCurlPin(err, fields);
+    err.println("VERIFIED");
     return 0;
   }
 

@@ -228,6 +228,9 @@ class AttestedHttpsIT {
     assertThat(run.err())
         .contains("tls key")
         .contains("curl --pinnedpubkey '" + SpkiPin.curlPin(attestedPin) + "'");
+    assertThat(run.err().strip())
+        .as("the verdict stays the last line")
+        .endsWith("VERIFIED (any code: no PCRs pinned, as --allow-any-code asked)");
     assertThat(run.out()).contains("\"tls_spki_sha256\" : \"" + attestedPin + "\"");
   }
 
