@@ -4,6 +4,8 @@ import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import java.math.BigInteger;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -35,6 +37,50 @@ public final class NonceTracker {
   private static final Logger LOG = LoggerFactory.getLogger(NonceTracker.class);
 
   private final Map<Long, Chain> chains = new ConcurrentHashMap<>();
+
+  /**
+   * What a sealed snapshot keeps of one chain: the next new nonce, those released for reuse and
+   * those whose broadcast failed unsettled. A nonce leased at the moment of the image is in none of
+   * the sets, so a restore counts it as handed out: never signed twice (a gap at worst, which the
+   * operator can fill).
+   */
+  public record ChainImage(BigInteger next, Set<BigInteger> released, Set<BigInteger> unsettled) {
+    public ChainImage {
+      released = Set.copyOf(released);
+      unsettled = Set.copyOf(unsettled);
+    }
+  }
+
+  /** chain id → its counters, for every chain used (what a sealed snapshot keeps). */
+  public Map<Long, ChainImage> image() {
+    Map<Long, ChainImage> image = new TreeMap<>();
+    chains.forEach(
+        (id, chain) -> {
+          synchronized (chain) {
+            if (chain.started) {
+              image.put(id, new ChainImage(chain.next, chain.released, chain.unsettled));
+            }
+          }
+        });
+    return image;
+  }
+
+  /**
+   * Restores every chain's counters (at boot, before serving): a restored chain is started, so the
+   * RPC is never asked to set its counter again.
+   */
+  public void restore(Map<Long, ChainImage> restored) {
+    chains.clear();
+    restored.forEach(
+        (id, image) -> {
+          Chain chain = new Chain();
+          chain.started = true;
+          chain.next = image.next();
+          chain.released.addAll(image.released());
+          chain.unsettled.addAll(image.unsettled());
+          chains.put(id, chain);
+        });
+  }
 
   /** A nonce handed out for one transaction; report its outcome exactly once. */
   public record Lease(long chainId, BigInteger nonce, Was was) {}
