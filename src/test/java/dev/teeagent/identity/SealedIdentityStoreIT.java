@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.teeagent.attestation.SimulatedNsm;
-import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.custody.AttestedKms;
 import dev.teeagent.custody.CustodyException;
 import dev.teeagent.custody.KmsSettings;
 import dev.teeagent.custody.SealedIdentity;
 import dev.teeagent.custody.UnsealedSnapshot;
-import dev.teeagent.devkms.DevKmsServer;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -25,11 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.kms.KmsClient;
 
 /** The state folder's sealed identity through the dev-kms stand-in and a simulated NSM. */
 class SealedIdentityStoreIT {
@@ -40,7 +31,7 @@ class SealedIdentityStoreIT {
   @TempDir Path kmsDir;
   @TempDir Path stateDir;
   private SimulatedNsm nsm;
-  private DevKmsServer server;
+  private KmsStandIn server;
   private AttestedKms client;
 
   static {
@@ -50,21 +41,12 @@ class SealedIdentityStoreIT {
   @BeforeEach
   void start() throws Exception {
     nsm = SimulatedNsm.start(Clock.systemUTC(), RANDOM);
-    server =
-        DevKmsServer.start(
-            "127.0.0.1",
-            0,
-            kmsDir,
-            TrustedRoot.of(nsm.rootCertificate()),
-            Clock.systemUTC(),
-            RANDOM,
-            "us-east-1",
-            "111122223333");
+    server = new KmsStandIn(kmsDir, nsm.rootCertificate());
     client =
         AttestedKms.connect(
             new KmsSettings(
                 "us-east-1",
-                Optional.of(URI.create("http://127.0.0.1:" + server.port())),
+                Optional.of(server.endpoint()),
                 "AKIDHOSTROLE",
                 "host-secret",
                 Optional.empty(),
@@ -78,28 +60,9 @@ class SealedIdentityStoreIT {
     nsm.close();
   }
 
-  private String createKey(String pcr0Hex) throws Exception {
-    String doc = Files.readString(Path.of("docs", "custody.md"), StandardCharsets.UTF_8);
-    String json = doc.substring(doc.indexOf("```json\n") + 8);
-    String policy = json.substring(0, json.indexOf("```")).replace("PCR0_HEX", pcr0Hex);
-    try (KmsClient admin =
-        KmsClient.builder()
-            .region(Region.US_EAST_1)
-            .endpointOverride(URI.create("http://127.0.0.1:" + server.port()))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDADMIN", "x")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build()) {
-      return admin
-          .createKey(r -> r.policy(policy).bypassPolicyLockoutSafetyCheck(true))
-          .keyMetadata()
-          .keyId();
-    }
-  }
-
   private SealedIdentityStore.Kms lockedKey() throws Exception {
     return new SealedIdentityStore.Kms(
-        client, createKey(HexFormat.of().formatHex(nsm.describePcr(0).data())));
+        client, server.createKey(HexFormat.of().formatHex(nsm.describePcr(0).data())));
   }
 
   private SealedIdentityStore.Opened open(SealedIdentityStore.Kms kms, SealedIdentity who)
@@ -146,7 +109,7 @@ class SealedIdentityStoreIT {
   @Test
   void aKeyWhosePolicyAdmitsOtherCodeRefusesTheDataKey() throws Exception {
     SealedIdentityStore.Kms otherCode =
-        new SealedIdentityStore.Kms(client, createKey("ab".repeat(48)));
+        new SealedIdentityStore.Kms(client, server.createKey("ab".repeat(48)));
 
     assertThatThrownBy(() -> open(otherCode, AGENT))
         .isInstanceOf(CustodyException.class)
