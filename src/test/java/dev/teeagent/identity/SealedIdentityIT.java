@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.teeagent.attestation.JarMeasurement;
 import dev.teeagent.attestation.SimulatedNsm;
 import dev.teeagent.testing.AgentJar;
+import dev.teeagent.testing.Anvil;
 import dev.teeagent.testing.HttpProbe;
 import dev.teeagent.testing.OperatorCommands;
 import dev.teeagent.testing.TestAgent;
+import dev.teeagent.testing.TransactionRequests;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +38,8 @@ class SealedIdentityIT {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Map<String, String> CREDENTIALS =
       Map.of("AWS_ACCESS_KEY_ID", "AKIDHOSTROLE", "AWS_SECRET_ACCESS_KEY", "host-secret");
+
+  private static final String RECIPIENT = "0x000000000000000000000000000000000000bEEF";
 
   @TempDir Path stateDir;
   @TempDir Path kmsDir;
@@ -119,6 +124,8 @@ class SealedIdentityIT {
     TestAgent first = start(keyId, port);
     JsonNode config = first.get("/api/v1/config").json();
     assertThat(config.path("identity").path("persisted").asBoolean()).isTrue();
+    assertThat(config.at("/identity/new_identity_on_purpose").asBoolean()).isFalse();
+    assertThat(config.at("/identity/custody/locked").asBoolean()).as(config.toString()).isTrue();
     OperatorCommands batch0 = OperatorCommands.to(first).set("greeting", "hello");
     String replayed = batch0.body();
     batch0.apply();
@@ -172,6 +179,22 @@ class SealedIdentityIT {
 
     assertThat(start(keyId, port).get("/api/v1/config").json().get("address").asText())
         .isEqualTo(address);
+    agents.getLast().destroyForcibly().waitFor();
+
+    Process renewed =
+        serve(keyId, "vault", port, "--new-identity")
+            .redirectOutput(stateDir.resolve("log").toFile())
+            .start();
+    agents.add(renewed);
+    JsonNode fresh =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                HttpProbe.awaitOk(
+                    URI.create("http://127.0.0.1:" + port + "/api/v1/config"),
+                    Duration.ofSeconds(60)));
+    assertThat(fresh.get("address").asText()).isNotEqualTo(address);
+    assertThat(fresh.at("/identity/new_identity_on_purpose").asBoolean()).isTrue();
+    assertThat(stateDir.resolve(SealedIdentityStore.SNAPSHOT_FILE + ".replaced")).exists();
   }
 
   @Test
@@ -199,5 +222,33 @@ class SealedIdentityIT {
             "--kms-key-id",
             "k");
     assertThat(refusal(stray)).contains("--kms-key-id: only with --state-dir");
+  }
+
+  @Test
+  void coinsSentBeforeARestartAreSpentAfterItAndAnOldAuthorizationIsRefused() throws Exception {
+    String keyId = jarKey();
+    int port = freePort();
+    try (Anvil anvil = Anvil.start()) {
+      TestAgent first = start(keyId, port);
+      String address = first.address();
+      anvil.setBalance(address, BigInteger.TEN.pow(20));
+      String before = TransactionRequests.to(first, anvil).transfer(RECIPIENT, 5).operator().body();
+      TestAgent.Reply signed = first.post("/api/v1/sign-transaction", before);
+      assertThat(signed.status()).as(signed.text()).isEqualTo(200);
+
+      agents.getLast().destroyForcibly().waitFor();
+      TestAgent second = start(keyId, port);
+      JsonNode after =
+          TransactionRequests.to(second, anvil).transfer(RECIPIENT, 7).operator().sign();
+
+      assertThat(second.address()).isEqualTo(address);
+      assertThat(after.at("/transaction/nonce").asText()).isEqualTo("1");
+      assertThat(anvil.receipt(after.get("transaction_hash").asText()).isStatusOK()).isTrue();
+      assertThat(anvil.balance(RECIPIENT)).isEqualTo(12);
+      assertThat(anvil.transactionCount(address)).isEqualTo(2);
+      TestAgent.Reply replay = second.post("/api/v1/sign-transaction", before);
+      assertThat(replay.status()).as(replay.text()).isEqualTo(409);
+      assertThat(replay.errorCode()).isEqualTo("stale_nonce");
+    }
   }
 }
