@@ -13,10 +13,10 @@ import java.nio.file.StandardOpenOption;
  * Replaces a file so that a crash at any moment leaves either the old or the new bytes, never a
  * mix: write a temporary file beside it, fsync it, rename it over the old one, fsync the folder.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
   private AtomicFiles() {}
 
-  static void write(Path file, byte[] bytes) throws CustodyException {
+  public static void write(Path file, byte[] bytes) throws CustodyException {
     Path folder = file.toAbsolutePath().getParent();
     Path temporary = folder.resolve("." + file.getFileName() + ".tmp");
     try {

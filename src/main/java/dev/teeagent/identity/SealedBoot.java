@@ -106,6 +106,14 @@ public final class SealedBoot implements AutoCloseable {
         document.restore(found.get().state());
       }
       store(document);
+      LOG.info(
+          "sealed identity {} in {} (snapshot {}, custody {})",
+          found.isPresent()
+              ? "restored"
+              : settings.newIdentity() ? "replaced on purpose" : "created",
+          settings.stateDir(),
+          store.counter(),
+          custody.locked() ? "locked" : "NOT locked: " + String.join("; ", custody.reasons()));
     } catch (StateDocument.StateRefused | CustodyException e) {
       throw new ConfigException(
           "--state-dir "

@@ -93,7 +93,7 @@ public final class CustodyBench {
   }
 
   /** Seconds per operation, over enough repetitions to take ~0.2 s. */
-  private static double time(Op op) throws Exception {
+  static double time(Op op) throws Exception {
     int n = 1;
     while (true) {
       long start = System.nanoTime();
@@ -108,7 +108,7 @@ public final class CustodyBench {
     }
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
