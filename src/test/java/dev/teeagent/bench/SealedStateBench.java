@@ -1,8 +1,6 @@
 package dev.teeagent.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.Eip712;
 import dev.teeagent.crypto.SigningKey;
@@ -55,13 +53,7 @@ public final class SealedStateBench {
     RANDOM.nextBytes(dataKey);
     SealedIdentity who = new SealedIdentity("bench", "0x1111111111111111111111111111111111111111");
     Map<String, CustodyBench.Op> ops = new LinkedHashMap<>();
-    ops.put(
-        "baseline: sign one answer (ResponseSigner)",
-        () -> {
-          ObjectNode payload = JsonNodeFactory.instance.objectNode();
-          payload.put("status_text", "ok");
-          signer.sign(200, payload, echo, "");
-        });
+    ops.put(CustodyBench.BASELINE, CustodyBench.signingOneAnswer(signer, echo));
     for (int entries : new int[] {100, 1000}) {
       StateDocument document = new StateDocument(parts(agentKey, entries), MAPPER, RANDOM);
       Path file = folder.resolve("identity-" + entries + ".sealed");
