@@ -80,7 +80,9 @@ public final class SealedBoot implements AutoCloseable {
           "--state-dir "
               + settings.stateDir()
               + ": the sealed identity cannot be opened, so the agent does not start: "
-              + e.getMessage());
+              + e.getMessage()
+              + " (it opens only with the --tee-name and --operator it was made with, under code"
+              + " its KMS key policy admits; --new-identity replaces it on purpose)");
     }
   }
 

@@ -16,11 +16,12 @@ import org.slf4j.LoggerFactory;
  * The agent's own next nonce on each chain. Concurrent requests get distinct nonces from memory;
  * the RPC is asked only at a chain's first use and to settle nonces whose broadcast failed.
  *
- * <p>The RPC is never trusted to move the counter forward: the key was born at this boot, so no
- * transaction of it can exist that the agent did not sign, and a count above what the agent has
- * handed out is a lie (a hostile RPC could use it to obtain transactions with future nonces, to be
- * broadcast whenever it likes). At first use nothing has been handed out, so the counter starts at
- * the RPC's pending count only when that is 0, and at 0 otherwise.
+ * <p>The RPC is never trusted to move the counter forward: the key was born at this boot (or, with
+ * a sealed identity, its counters were restored with it: {@link #restore}), so no transaction of it
+ * can exist that the agent did not sign, and a count above what the agent has handed out is a lie
+ * (a hostile RPC could use it to obtain transactions with future nonces, to be broadcast whenever
+ * it likes). At first use nothing has been handed out, so the counter starts at the RPC's pending
+ * count only when that is 0, and at 0 otherwise.
  *
  * <p>A nonce whose broadcast failed is <em>unsettled</em>: the node may or may not hold the
  * transaction. When no request of that chain is in flight, the next request asks the RPC's pending
