@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 /** {@code dev-kms}: a local stand-in for AWS KMS, for development only. */
 @Command(
     name = "dev-kms",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "DEVELOPMENT TOOL, NEVER FOR PRODUCTION: a local stand-in for AWS KMS speaking its JSON 1.1"
           + " protocol (CreateKey, GenerateDataKey, Decrypt, DescribeKey, GetKeyPolicy,"
