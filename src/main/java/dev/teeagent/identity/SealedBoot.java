@@ -35,7 +35,7 @@ public final class SealedBoot implements AutoCloseable {
   private final IdentitySettings settings;
   private final AttestedKms kms;
   private final SealedIdentityStore store;
-  private final Optional<UnsealedSnapshot> found;
+  private Optional<UnsealedSnapshot> found;
   private final CustodyStatement custody;
   private SigningKey key;
 
@@ -123,6 +123,8 @@ public final class SealedBoot implements AutoCloseable {
               + ": the sealed state cannot be restored, so the agent does not start: "
               + e.getMessage());
     }
+    // The unsealed copy (key and state) is not kept once it has been restored.
+    found = Optional.empty();
     parts
         .state()
         .onCommit(
