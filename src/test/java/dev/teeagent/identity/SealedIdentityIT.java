@@ -251,4 +251,28 @@ class SealedIdentityIT {
       assertThat(replay.errorCode()).isEqualTo("stale_nonce");
     }
   }
+
+  @Test
+  void aChangeWhoseSnapshotCannotBeStoredIsASigned503AndTheNextStoreCarriesIt() throws Exception {
+    String keyId = jarKey();
+    int port = freePort();
+    TestAgent agent = start(keyId, port);
+    Path moved = stateDir.resolveSibling(stateDir.getFileName() + "-moved");
+    Files.move(stateDir, moved);
+    TestAgent.Reply refused;
+    try {
+      refused = OperatorCommands.to(agent).set("greeting", "lost?").send();
+    } finally {
+      Files.move(moved, stateDir);
+    }
+
+    assertThat(refused.status()).as(refused.text()).isEqualTo(503);
+    assertThat(refused.errorCode()).isEqualTo("state_not_stored");
+    assertThat(refused.verifiedSigner().checksummed()).isEqualTo(agent.address());
+    OperatorCommands.to(agent).set("other", "1").apply();
+    agents.getLast().destroyForcibly().waitFor();
+    TestAgent again = start(keyId, port);
+    assertThat(again.get("/api/v1/config").json().get("operator_nonce").asText()).isEqualTo("2");
+    assertThat(again.get("/api/v1/variables/greeting").text()).contains("lost?");
+  }
 }
