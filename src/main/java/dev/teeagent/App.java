@@ -30,6 +30,9 @@ import dev.teeagent.http.ResponseSigner;
 import dev.teeagent.http.SignTransactionRoute;
 import dev.teeagent.http.VariableRoute;
 import dev.teeagent.http.VariablesRoute;
+import dev.teeagent.identity.IdentitySettings;
+import dev.teeagent.identity.SealedBoot;
+import dev.teeagent.identity.StateDocument;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.prompt.ChatCompletionsClient;
 import dev.teeagent.prompt.PromptService;
@@ -78,6 +81,7 @@ public final class App implements AutoCloseable {
   private final Nsm nsm;
   private final ScheduledExecutorService refresher;
   private final ChatCompletionsClient llm;
+  private final Optional<SealedBoot> sealed;
 
   private App(
       SigningKey agentKey,
@@ -86,7 +90,8 @@ public final class App implements AutoCloseable {
       OptionalInt httpsPort,
       Nsm nsm,
       ScheduledExecutorService refresher,
-      ChatCompletionsClient llm) {
+      ChatCompletionsClient llm,
+      Optional<SealedBoot> sealed) {
     this.agentKey = agentKey;
     this.server = server;
     this.port = port;
@@ -94,6 +99,7 @@ public final class App implements AutoCloseable {
     this.nsm = nsm;
     this.refresher = refresher;
     this.llm = llm;
+    this.sealed = sealed;
   }
 
   /** An agent with simulated attestation and default limits. */
@@ -104,14 +110,29 @@ public final class App implements AutoCloseable {
   /** An agent whose NSM follows {@code attestation.mode()}. */
   public static App start(
       AgentSettings settings, AttestationSettings attestation, Clock clock, SecureRandom random) {
+    return start(settings, attestation, Optional.empty(), clock, random);
+  }
+
+  /** As above, with a sealed identity kept in a state folder when {@code identity} is given. */
+  public static App start(
+      AgentSettings settings,
+      AttestationSettings attestation,
+      Optional<IdentitySettings> identity,
+      Clock clock,
+      SecureRandom random) {
     CompletableFuture<Nsm> nsm =
         switch (attestation.mode()) {
           case NITRO -> CompletableFuture.completedFuture(openNitro());
           // Generating the simulated CA chain and measuring the jar take a good part of the start
           // and need nothing else here: done on another core while the rest is built.
-          case SIMULATED -> CompletableFuture.supplyAsync(() -> SimulatedNsm.start(clock, random));
+          case SIMULATED ->
+              CompletableFuture.supplyAsync(
+                  () ->
+                      identity
+                          .map(id -> SimulatedNsm.keptIn(id.simulatedCaFile(), clock, random))
+                          .orElseGet(() -> SimulatedNsm.start(clock, random)));
         };
-    return start(settings, attestation, attestation.mode(), nsm, clock, random);
+    return start(settings, attestation, attestation.mode(), nsm, identity, clock, random);
   }
 
   /**
@@ -131,6 +152,7 @@ public final class App implements AutoCloseable {
         attestationSettings,
         nsm.mode(),
         CompletableFuture.completedFuture(nsm),
+        Optional.empty(),
         clock,
         random);
   }
@@ -140,6 +162,7 @@ public final class App implements AutoCloseable {
       AttestationSettings attestationSettings,
       AttestationMode mode,
       CompletableFuture<Nsm> nsmReady,
+      Optional<IdentitySettings> identity,
       Clock clock,
       SecureRandom random) {
     // No key is drawn before a nitro NSM has seeded the SecureRandom; a simulated NSM may still be
@@ -165,7 +188,16 @@ public final class App implements AutoCloseable {
                 ChatCompletionsClient.create(
                     settings.prompt(), mapper, buildInfo.version(), clock));
     Optional<NativeSecp256k1> nativeSigner = NativeSecp256k1.load(random);
-    SigningKey agentKey = SigningKey.generate(random, nativeSigner);
+    // With --state-dir the key comes from (or is first sealed through) KMS before anything uses it.
+    Optional<SealedBoot> sealed =
+        identity.map(
+            id ->
+                SealedBoot.open(
+                    id, settings.teeName(), settings.operator(), nsmReady.join(), random));
+    SigningKey agentKey =
+        sealed.isPresent()
+            ? sealed.get().key(random, nativeSigner)
+            : SigningKey.generate(random, nativeSigner);
     BuildInfo build =
         buildInfo.withSigningBackend(nativeSigner.isPresent() ? "libsecp256k1" : "java");
     Instant startedAt = clock.instant();
@@ -175,17 +207,26 @@ public final class App implements AutoCloseable {
     VariableService variables =
         new VariableService(domain, settings.operator(), state, clock, mapper);
     SignerNonces signerNonces = new SignerNonces();
+    TransactionPolicy policy =
+        new TransactionPolicy(
+            state, settings.operator(), domain, state::operatorNonce, signerNonces, clock);
+    NonceTracker chainNonces = new NonceTracker();
     TransactionSigner transactions =
         new TransactionSigner(
             agentKey,
-            new TransactionPolicy(
-                state, settings.operator(), domain, state::operatorNonce, signerNonces, clock),
-            new NonceTracker(),
+            policy,
+            chainNonces,
             rpc.join(),
             state::withOperatorNonce,
             signerNonces,
             entry -> state.appendTransaction(mapper.valueToTree(entry)).index(),
             state::exclusively);
+    sealed.ifPresent(
+        boot ->
+            boot.attach(
+                new StateDocument.Parts(agentKey, state, signerNonces, chainNonces, policy),
+                mapper,
+                random));
     ListenerSettings listeners = settings.listeners();
     // Made from the same seeded SecureRandom, in memory only (DESIGN §9: kept with the sealed
     // identity in a later round, so that the pin survives restarts).
@@ -220,7 +261,15 @@ public final class App implements AutoCloseable {
         new PromptService(state, llm, mapper, clock, settings.prompt().maxConcurrent());
     List<ApiRoute> routes =
         List.of(
-            new ConfigRoute(settings, agentKey, build, startedAt, state, attestation, transactions),
+            new ConfigRoute(
+                settings,
+                agentKey,
+                build,
+                startedAt,
+                state,
+                attestation,
+                transactions,
+                sealed.map(boot -> boot::view)),
             new AttestationRoute(attestation),
             new VariablesRoute(state),
             new VariableRoute(state),
@@ -230,9 +279,9 @@ public final class App implements AutoCloseable {
             new SignTransactionRoute(bodies, transactions));
     Optional<HttpsConnector> https =
         tls.map(
-            identity ->
+            tlsIdentity ->
                 new HttpsConnector(
-                    identity,
+                    tlsIdentity,
                     settings.host(),
                     listeners.plainHttp() ? OptionalInt.of(settings.port()) : OptionalInt.empty(),
                     listeners.httpsPort().getAsInt()));
@@ -258,16 +307,16 @@ public final class App implements AutoCloseable {
         settings.host(),
         listeners.plainHttp() ? port : "- (plain HTTP off)",
         tls.map(
-                identity ->
+                tlsIdentity ->
                     ", HTTPS on port "
                         + httpsPort.getAsInt()
                         + " with tls_spki_sha256 "
-                        + identity.spkiSha256())
+                        + tlsIdentity.spkiSha256())
             .orElse(""),
         agentKey.address(),
         settings.operator(),
         nsm.mode().label());
-    return new App(agentKey, server, port, httpsPort, nsm, refresher, llm);
+    return new App(agentKey, server, port, httpsPort, nsm, refresher, llm, sealed);
   }
 
   private static Nsm openNitro() {
@@ -325,6 +374,7 @@ public final class App implements AutoCloseable {
     closeLogging("the HTTP server", server);
     closeLogging("the NSM", nsm);
     closeLogging("the LLM client", llm);
+    sealed.ifPresent(boot -> closeLogging("the sealed identity", boot));
   }
 
   static void closeLogging(String part, AutoCloseable closeable) {

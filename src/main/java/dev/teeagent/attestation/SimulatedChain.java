@@ -1,18 +1,27 @@
 package dev.teeagent.attestation;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Properties;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -27,7 +36,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * A throw-away P-384 CA for simulated attestation, shaped like AWS's: root → intermediate → leaf,
  * CA certificates with critical basic constraints and key usage. Like the real NSM's, the leaf is
  * short-lived (3 hours) and replaced by a fresh key an hour before it expires. Keys live in memory
- * only and die with the process.
+ * and die with the process, unless the chain is kept in a state folder ({@link #keptIn}).
  */
 final class SimulatedChain implements SigningChain {
   // Written most-significant RDN first, as AWS's are encoded (printed: CN=…,OU=…,O=…).
@@ -81,6 +90,63 @@ final class SimulatedChain implements SigningChain {
             random);
     return new SimulatedChain(
         random, root, intermediateKey, intermediate, new X500Name("CN=" + moduleId));
+  }
+
+  /**
+   * The chain kept in {@code file} (a state folder's, so that restarts attest under the same root
+   * and a dev-kms trusting it keeps answering), made and written there at the first start. The file
+   * holds the intermediate's private key in clear: simulated mode proves nothing anyway.
+   */
+  static SimulatedChain keptIn(Path file, Instant now, SecureRandom random, String newModuleId) {
+    Properties kept = new Properties();
+    try {
+      if (Files.exists(file)) {
+        try (var in = Files.newInputStream(file)) {
+          kept.load(in);
+        }
+        CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+        Base64.Decoder b64 = Base64.getDecoder();
+        X509Certificate root = certificate(x509, b64.decode(kept.getProperty("root")));
+        X509Certificate intermediate =
+            certificate(x509, b64.decode(kept.getProperty("intermediate")));
+        PrivateKey key =
+            KeyFactory.getInstance("EC")
+                .generatePrivate(
+                    new PKCS8EncodedKeySpec(b64.decode(kept.getProperty("intermediate_key"))));
+        return new SimulatedChain(
+            random,
+            root,
+            new KeyPair(intermediate.getPublicKey(), key),
+            intermediate,
+            new X500Name("CN=" + kept.getProperty("module_id")));
+      }
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      SimulatedChain chain = generate(now, random, newModuleId);
+      Base64.Encoder b64 = Base64.getEncoder();
+      kept.setProperty("module_id", newModuleId);
+      kept.setProperty("root", b64.encodeToString(chain.root.getEncoded()));
+      kept.setProperty("intermediate", b64.encodeToString(chain.intermediate.getEncoded()));
+      kept.setProperty(
+          "intermediate_key", b64.encodeToString(chain.intermediateKey.getPrivate().getEncoded()));
+      Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".ca", ".tmp");
+      try (var out = Files.newOutputStream(temporary)) {
+        kept.store(out, "TEE Agent simulated CA (development only)");
+      }
+      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+      return chain;
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      throw new IllegalStateException("the simulated CA in " + file + " cannot be used", e);
+    }
+  }
+
+  private static X509Certificate certificate(CertificateFactory x509, byte[] der)
+      throws GeneralSecurityException {
+    return (X509Certificate) x509.generateCertificate(new java.io.ByteArrayInputStream(der));
+  }
+
+  /** The module id of the leaf (kept with the chain). */
+  String moduleId() {
+    return leafName.getRDNs()[0].getFirst().getValue().toString();
   }
 
   @Override

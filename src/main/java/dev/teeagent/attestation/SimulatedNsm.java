@@ -53,6 +53,18 @@ public final class SimulatedNsm extends CborNsm {
     return new SimulatedNsm(clock, random, chain, code.join().pcrs(), moduleId);
   }
 
+  /**
+   * A simulated module whose CA is kept in {@code caFile} ({@code serve --state-dir}): restarts
+   * attest under the same root and module id.
+   */
+  public static SimulatedNsm keptIn(java.nio.file.Path caFile, Clock clock, SecureRandom random) {
+    CompletableFuture<CodeMeasurement> code =
+        CompletableFuture.supplyAsync(CodeMeasurement::ofRunningCode);
+    SimulatedChain chain =
+        SimulatedChain.keptIn(caFile, clock.instant(), random, newModuleId(random));
+    return new SimulatedNsm(clock, random, chain, code.join().pcrs(), chain.moduleId());
+  }
+
   /** A module signing with another chain (tests: one shaped like AWS's, on a skewable clock). */
   static SimulatedNsm withChain(
       Clock clock,

@@ -7,6 +7,7 @@ import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.config.ConfigException;
 import dev.teeagent.config.ListenerSettings;
 import dev.teeagent.config.PromptSettings;
+import dev.teeagent.identity.IdentitySettings;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -128,6 +130,35 @@ final class ServeCommand implements Callable<Integer> {
           "Longest wait before one retry; a longer Retry-After fails at once (default: 5s).")
   String llmMaxRetryWait;
 
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "Keep the agent's key and state sealed (through KMS) in DIR, so that a restart keeps its"
+              + " address, nonces, variables and audit log. Needs --kms-key-id and --kms-region;"
+              + " credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN."
+              + " Without it: a new key at every start.")
+  Path stateDir;
+
+  @Option(names = "--kms-key-id", paramLabel = "ID", description = "KMS key sealing DIR.")
+  String kmsKeyId;
+
+  @Option(names = "--kms-region", paramLabel = "REGION", description = "KMS region, eu-west-1.")
+  String kmsRegion;
+
+  @Option(
+      names = "--kms-endpoint",
+      paramLabel = "URL",
+      description = "KMS endpoint (default: AWS's for the region; dev-kms for development).")
+  String kmsEndpoint;
+
+  @Option(
+      names = "--new-identity",
+      description =
+          "Start a new identity in DIR on purpose (the old files are kept as *.replaced); shown"
+              + " in /config. Never needed for a normal restart.")
+  boolean newIdentity;
+
   private static String busyPort(AgentSettings settings) {
     return "tee-agent serve: port "
         + settings.port()
@@ -216,7 +247,12 @@ final class ServeCommand implements Callable<Integer> {
               new AttestationSettings.Flags(
                   attestation, attestationRate, maxClockSkew, simulatedRootOut),
               Nsm.DEVICE);
-      app = App.start(settings, attestationSettings, Clock.systemUTC(), new SecureRandom());
+      Optional<IdentitySettings> identity =
+          IdentitySettings.load(
+              new IdentitySettings.Flags(stateDir, kmsEndpoint, kmsKeyId, kmsRegion, newIdentity),
+              System.getenv());
+      app =
+          App.start(settings, attestationSettings, identity, Clock.systemUTC(), new SecureRandom());
     } catch (ConfigException e) {
       System.err.println("tee-agent: cannot start: " + e.getMessage());
       return 2;

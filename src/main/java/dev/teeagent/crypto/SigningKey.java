@@ -62,6 +62,26 @@ public final class SigningKey {
     return new SigningKey(d, Optional.empty());
   }
 
+  /**
+   * The agent's own key back from its sealed snapshot (custody): 32 big-endian bytes, in [1, n-1],
+   * signing through libsecp256k1 when given.
+   */
+  public static SigningKey fromSealed(byte[] scalar, Optional<NativeSecp256k1> nativeLibrary) {
+    BigInteger d = new BigInteger(1, scalar);
+    if (scalar.length != 32 || d.signum() == 0 || d.compareTo(Secp256k1.N) >= 0) {
+      throw new IllegalArgumentException("the sealed private key is out of range");
+    }
+    return new SigningKey(d, nativeLibrary);
+  }
+
+  /**
+   * The private scalar as 32 bytes, only to seal the agent's key under its KMS data key (custody);
+   * the caller zeroes it after use. Nothing else may call this.
+   */
+  public byte[] privateKeyForSealing() {
+    return Numeric.toBytesPadded(privateScalar, 32);
+  }
+
   public Address address() {
     return address;
   }

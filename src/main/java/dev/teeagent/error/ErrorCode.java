@@ -77,6 +77,8 @@ public enum ErrorCode {
   INTERNAL_ERROR(500, "internal_error"),
   CLOCK_SKEW(503, "clock_skew"),
   ATTESTATION_UNAVAILABLE(503, "attestation_unavailable"),
+  // sealed identity: the change was made in memory but its snapshot could not be stored
+  STATE_NOT_STORED(503, "state_not_stored"),
   // prompt: the operator's bounds on what anonymous clients may spend of the operator's key
   LLM_MODEL_NOT_ALLOWED(403, "llm_model_not_allowed"),
   LLM_MAX_TOKENS_EXCEEDED(403, "llm_max_tokens_exceeded"),

@@ -1,10 +1,12 @@
 package dev.teeagent.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.teeagent.attestation.AttestationService;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.BuildInfo;
 import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.identity.SealedBoot;
 import dev.teeagent.transactions.TransactionSigner;
 import dev.teeagent.variables.AgentState;
 import io.javalin.http.Context;
@@ -12,6 +14,8 @@ import io.javalin.http.HandlerType;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** {@code GET /config}: who this agent is and how to talk to it (DESIGN §4). */
 public final class ConfigRoute implements ApiRoute {
@@ -22,6 +26,7 @@ public final class ConfigRoute implements ApiRoute {
   private final AgentState state;
   private final AttestationService attestation;
   private final TransactionSigner transactions;
+  private final Optional<Supplier<SealedBoot.View>> identity;
 
   public ConfigRoute(
       AgentSettings settings,
@@ -30,7 +35,8 @@ public final class ConfigRoute implements ApiRoute {
       Instant startedAt,
       AgentState state,
       AttestationService attestation,
-      TransactionSigner transactions) {
+      TransactionSigner transactions,
+      Optional<Supplier<SealedBoot.View>> identity) {
     this.settings = settings;
     this.agentKey = agentKey;
     this.build = build;
@@ -38,6 +44,7 @@ public final class ConfigRoute implements ApiRoute {
     this.state = state;
     this.attestation = attestation;
     this.transactions = transactions;
+    this.identity = identity;
   }
 
   /** The EIP-712 domain every typed message to this agent is signed under. */
@@ -58,7 +65,8 @@ public final class ConfigRoute implements ApiRoute {
       long startedAt,
       BuildInfo build,
       AttestationView codeAttestation,
-      String tlsSpkiSha256) {}
+      String tlsSpkiSha256,
+      @JsonInclude(JsonInclude.Include.NON_NULL) SealedBoot.View identity) {}
 
   @Override
   public HandlerType method() {
@@ -92,6 +100,7 @@ public final class ConfigRoute implements ApiRoute {
                 .codeAttestation()
                 .map(code -> AttestationView.of(code, attestation.mode()))
                 .orElse(null),
-            attestation.tlsSpkiSha256().orElse(null)));
+            attestation.tlsSpkiSha256().orElse(null),
+            identity.map(Supplier::get).orElse(null)));
   }
 }

@@ -4,6 +4,8 @@ import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import java.math.BigInteger;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -14,11 +16,12 @@ import org.slf4j.LoggerFactory;
  * The agent's own next nonce on each chain. Concurrent requests get distinct nonces from memory;
  * the RPC is asked only at a chain's first use and to settle nonces whose broadcast failed.
  *
- * <p>The RPC is never trusted to move the counter forward: the key was born at this boot, so no
- * transaction of it can exist that the agent did not sign, and a count above what the agent has
- * handed out is a lie (a hostile RPC could use it to obtain transactions with future nonces, to be
- * broadcast whenever it likes). At first use nothing has been handed out, so the counter starts at
- * the RPC's pending count only when that is 0, and at 0 otherwise.
+ * <p>The RPC is never trusted to move the counter forward: the key was born at this boot (or, with
+ * a sealed identity, its counters were restored with it: {@link #restore}), so no transaction of it
+ * can exist that the agent did not sign, and a count above what the agent has handed out is a lie
+ * (a hostile RPC could use it to obtain transactions with future nonces, to be broadcast whenever
+ * it likes). At first use nothing has been handed out, so the counter starts at the RPC's pending
+ * count only when that is 0, and at 0 otherwise.
  *
  * <p>A nonce whose broadcast failed is <em>unsettled</em>: the node may or may not hold the
  * transaction. When no request of that chain is in flight, the next request asks the RPC's pending
@@ -35,6 +38,50 @@ public final class NonceTracker {
   private static final Logger LOG = LoggerFactory.getLogger(NonceTracker.class);
 
   private final Map<Long, Chain> chains = new ConcurrentHashMap<>();
+
+  /**
+   * What a sealed snapshot keeps of one chain: the next new nonce, those released for reuse and
+   * those whose broadcast failed unsettled. A nonce leased at the moment of the image is in none of
+   * the sets, so a restore counts it as handed out: never signed twice (a gap at worst, which the
+   * operator can fill).
+   */
+  public record ChainImage(BigInteger next, Set<BigInteger> released, Set<BigInteger> unsettled) {
+    public ChainImage {
+      released = Set.copyOf(released);
+      unsettled = Set.copyOf(unsettled);
+    }
+  }
+
+  /** chain id → its counters, for every chain used (what a sealed snapshot keeps). */
+  public Map<Long, ChainImage> image() {
+    Map<Long, ChainImage> image = new TreeMap<>();
+    chains.forEach(
+        (id, chain) -> {
+          synchronized (chain) {
+            if (chain.started) {
+              image.put(id, new ChainImage(chain.next, chain.released, chain.unsettled));
+            }
+          }
+        });
+    return image;
+  }
+
+  /**
+   * Restores every chain's counters (at boot, before serving): a restored chain is started, so the
+   * RPC is never asked to set its counter again.
+   */
+  public void restore(Map<Long, ChainImage> restored) {
+    chains.clear();
+    restored.forEach(
+        (id, image) -> {
+          Chain chain = new Chain();
+          chain.started = true;
+          chain.next = image.next();
+          chain.released.addAll(image.released());
+          chain.unsettled.addAll(image.unsettled());
+          chains.put(id, chain);
+        });
+  }
 
   /** A nonce handed out for one transaction; report its outcome exactly once. */
   public record Lease(long chainId, BigInteger nonce, Was was) {}

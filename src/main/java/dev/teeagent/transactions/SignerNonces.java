@@ -54,6 +54,27 @@ public final class SignerNonces {
     }
   }
 
+  /** Every signer's next nonce (what a sealed snapshot keeps). */
+  public Map<Address, BigInteger> image() {
+    lock.lock();
+    try {
+      return Map.copyOf(next);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Replaces every signer's next nonce with a restored one (at boot, before serving). */
+  public void restore(Map<Address, BigInteger> restored) {
+    lock.lock();
+    try {
+      next.clear();
+      next.putAll(restored);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** address (EIP-55) → next nonce, for the given signers, sorted by address. */
   public Map<String, BigInteger> view(Collection<Address> signers) {
     Map<String, BigInteger> view = new TreeMap<>();

@@ -216,6 +216,14 @@ public final class TransactionPolicy {
     return spentWei;
   }
 
+  /** Restores what was spent before a restart (at boot, before serving). */
+  public synchronized void restoreSpent(BigInteger spent) {
+    if (spent.signum() < 0) {
+      throw new IllegalArgumentException("the restored budget spent is negative");
+    }
+    spentWei = spent;
+  }
+
   /** The API signers listed now (for {@code signer_nonces}); none when the variable is invalid. */
   public Set<Address> apiSigners() {
     try {

@@ -91,10 +91,11 @@ public final class TransactionSigner {
       requireNotMined(rpc, fill, chainId);
     }
     nonces.prepare(chainId, () -> rpc.pendingTransactionCount(agent));
+    // The policy lock is taken first and held until every nonce is consumed, so that what a
+    // sealed identity stores when the lock's holder commits has the transaction and its nonces.
     Signed signed =
-        authorized(
-            admission,
-            () -> policyLock.whileHeld(() -> signAndRecord(admission, unsigned, chainId, fill)));
+        policyLock.whileHeld(
+            () -> authorized(admission, () -> signAndRecord(admission, unsigned, chainId, fill)));
     SignedTransaction tx = signed.transaction();
     SignedTransactionView.NodeAnswer answer = null;
     if (request.broadcast()) {

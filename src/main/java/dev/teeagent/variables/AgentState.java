@@ -39,6 +39,7 @@ public final class AgentState implements VariableSource {
   private SortedMap<String, Variable> variables = new TreeMap<>();
   private BigInteger operatorNonce = BigInteger.ZERO;
   private volatile Snapshot snapshot;
+  private Runnable commitHook = () -> {};
 
   /**
    * A consistent view: variables, the next operator nonce, the audit head and length, and {@code
@@ -61,6 +62,14 @@ public final class AgentState implements VariableSource {
   /** An accepted batch: the audit entry that records it and the state right after it. */
   public record Applied(AuditEntry entry, Snapshot after) {}
 
+  /** What a sealed snapshot keeps of this state: variables, next operator nonce, audit log. */
+  public record Image(List<Variable> variables, BigInteger operatorNonce, List<AuditEntry> audit) {
+    public Image {
+      variables = List.copyOf(variables);
+      audit = List.copyOf(audit);
+    }
+  }
+
   public AgentState(VariableRules rules, Clock clock, ObjectMapper mapper) {
     this.rules = rules;
     this.clock = clock;
@@ -71,6 +80,46 @@ public final class AgentState implements VariableSource {
 
   public Snapshot snapshot() {
     return snapshot;
+  }
+
+  /**
+   * Runs {@code hook} under the lock after every accepted batch and every transaction step taken
+   * through {@link #exclusively}, before the caller answers: a sealed identity stores its snapshot
+   * there. A hook that throws fails the request; the change stays in memory and the next store
+   * carries it.
+   */
+  public void onCommit(Runnable hook) {
+    lock.lock();
+    try {
+      commitHook = hook;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The state as it is now, under the lock (call from a commit hook for a consistent image). */
+  public Image image() {
+    lock.lock();
+    try {
+      return new Image(List.copyOf(variables.values()), operatorNonce, audit.entries());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Replaces the state with a restored image (at boot, before serving). */
+  public void restore(Image image) {
+    lock.lock();
+    try {
+      audit.restore(image.audit());
+      SortedMap<String, Variable> restored = new TreeMap<>();
+      image.variables().forEach(variable -> restored.put(variable.name(), variable));
+      variables = restored;
+      operatorNonce = image.operatorNonce();
+      publish();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** {@code state_hash} now (for {@code /config} and attestation {@code user_data}). */
@@ -130,6 +179,7 @@ public final class AgentState implements VariableSource {
                 variables = next;
                 return appended;
               });
+      commitHook.run();
       return new Applied(entry, snapshot);
     } finally {
       lock.unlock();
@@ -143,7 +193,9 @@ public final class AgentState implements VariableSource {
   public <T> T exclusively(Supplier<T> action) {
     lock.lock();
     try {
-      return action.get();
+      T result = action.get();
+      commitHook.run();
+      return result;
     } finally {
       lock.unlock();
     }

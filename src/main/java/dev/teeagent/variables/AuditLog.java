@@ -48,6 +48,31 @@ final class AuditLog {
     return appended;
   }
 
+  /** Every entry, oldest first (what a sealed snapshot keeps). */
+  List<AuditEntry> entries() {
+    return List.copyOf(entries);
+  }
+
+  /**
+   * Replaces the log with {@code restored} after checking it is one unbroken chain from genesis:
+   * each entry's index and {@code prev} are recomputed, so an entry altered, dropped or reordered
+   * is refused and the log is left as it was.
+   */
+  void restore(List<AuditEntry> restored) {
+    AuditLog rebuilt = new AuditLog(mapper);
+    for (AuditEntry entry : restored) {
+      if (entry.index() != rebuilt.size()
+          || !entry.prev().equals(rebuilt.head())
+          || !(entry.payload() instanceof ObjectNode payload)) {
+        throw new IllegalArgumentException(
+            "the restored audit log is broken at entry " + rebuilt.size());
+      }
+      rebuilt.append(entry.kind(), payload, entry.at());
+    }
+    entries.clear();
+    entries.addAll(rebuilt.entries);
+  }
+
   /** Up to {@code limit} entries from {@code from}. */
   List<AuditEntry> page(long from, int limit) {
     if (from >= entries.size()) {

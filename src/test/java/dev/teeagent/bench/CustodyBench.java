@@ -54,13 +54,7 @@ public final class CustodyBench {
     byte[] cms = RecipientEnvelopeWriter.seal(dataKey, enclave.getPublic(), RANDOM);
 
     Map<String, Op> ops = new LinkedHashMap<>();
-    ops.put(
-        "baseline: sign one answer (ResponseSigner)",
-        () -> {
-          ObjectNode payload = JsonNodeFactory.instance.objectNode();
-          payload.put("status_text", "ok");
-          signer.sign(200, payload, echo, "");
-        });
+    ops.put(BASELINE, signingOneAnswer(signer, echo));
     ops.put("seal 4 KiB state", () -> SealedSnapshot.seal(dataKey, AGENT, 2, key, small, RANDOM));
     ops.put("unseal 4 KiB state", () -> SealedSnapshot.unseal(dataKey, AGENT, sealedSmall));
     ops.put("seal 256 KiB state", () -> SealedSnapshot.seal(dataKey, AGENT, 2, key, large, RANDOM));
@@ -92,8 +86,19 @@ public final class CustodyBench {
     }
   }
 
+  static final String BASELINE = "baseline: sign one answer (ResponseSigner)";
+
+  /** The baseline of the sealed-identity benches: one small answer signed. */
+  static Op signingOneAnswer(ResponseSigner signer, RequestEcho echo) {
+    return () -> {
+      ObjectNode payload = JsonNodeFactory.instance.objectNode();
+      payload.put("status_text", "ok");
+      signer.sign(200, payload, echo, "");
+    };
+  }
+
   /** Seconds per operation, over enough repetitions to take ~0.2 s. */
-  private static double time(Op op) throws Exception {
+  static double time(Op op) throws Exception {
     int n = 1;
     while (true) {
       long start = System.nanoTime();
@@ -108,7 +113,7 @@ public final class CustodyBench {
     }
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];

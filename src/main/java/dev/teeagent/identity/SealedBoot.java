@@ -1,0 +1,183 @@
+package dev.teeagent.identity;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.teeagent.attestation.Nsm;
+import dev.teeagent.attestation.NsmException;
+import dev.teeagent.config.ConfigException;
+import dev.teeagent.crypto.Address;
+import dev.teeagent.crypto.NativeSecp256k1;
+import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.custody.AttestedKms;
+import dev.teeagent.custody.CustodyException;
+import dev.teeagent.custody.CustodyStatement;
+import dev.teeagent.custody.KeyPolicyAnalyser;
+import dev.teeagent.custody.SealedIdentity;
+import dev.teeagent.custody.UnsealedSnapshot;
+import dev.teeagent.error.AgentException;
+import dev.teeagent.error.ErrorCode;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The boot of an agent with {@code --state-dir}: opens (or, at a first boot or with {@code
+ * --new-identity}, creates) its sealed identity through KMS before any key exists, gives the key,
+ * restores the state into the live parts, stores the first snapshot before the agent listens, and
+ * from then on stores one after every change, under the state lock and before the change is
+ * answered. Any refusal stops the start with one sentence; no key is minted after a failed unseal.
+ */
+public final class SealedBoot implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SealedBoot.class);
+
+  private final IdentitySettings settings;
+  private final AttestedKms kms;
+  private final SealedIdentityStore store;
+  private Optional<UnsealedSnapshot> found;
+  private final CustodyStatement custody;
+  private SigningKey key;
+
+  private SealedBoot(
+      IdentitySettings settings,
+      AttestedKms kms,
+      SealedIdentityStore store,
+      Optional<UnsealedSnapshot> found,
+      CustodyStatement custody) {
+    this.settings = settings;
+    this.kms = kms;
+    this.store = store;
+    this.found = found;
+    this.custody = custody;
+  }
+
+  /** What {@code /config} shows under {@code identity}. */
+  public record View(
+      boolean persisted,
+      boolean newIdentityOnPurpose,
+      long snapshotCounter,
+      String stateDir,
+      CustodyStatement custody) {}
+
+  public static SealedBoot open(
+      IdentitySettings settings, String teeName, Address operator, Nsm nsm, SecureRandom random) {
+    AttestedKms kms = AttestedKms.connect(settings.kms());
+    try {
+      SealedIdentityStore.Opened opened =
+          SealedIdentityStore.open(
+              settings.stateDir(),
+              new SealedIdentity(teeName, operator.checksummed()),
+              new SealedIdentityStore.Kms(kms, settings.keyId()),
+              nsm,
+              settings.newIdentity(),
+              random);
+      return new SealedBoot(
+          settings, kms, opened.store(), opened.snapshot(), custody(kms, settings.keyId(), nsm));
+    } catch (CustodyException e) {
+      kms.close();
+      throw new ConfigException(
+          "--state-dir "
+              + settings.stateDir()
+              + ": the sealed identity cannot be opened, so the agent does not start: "
+              + e.getMessage()
+              + " (it opens only with the --tee-name and --operator it was made with, under code"
+              + " its KMS key policy admits; --new-identity replaces it on purpose)");
+    }
+  }
+
+  /** The sealed key, or (first boot, new identity) a fresh one. */
+  public SigningKey key(SecureRandom random, Optional<NativeSecp256k1> nativeSigner) {
+    if (key == null) {
+      key =
+          found
+              .map(snapshot -> sealedKey(snapshot, nativeSigner))
+              .orElseGet(() -> SigningKey.generate(random, nativeSigner));
+    }
+    return key;
+  }
+
+  /**
+   * Restores the unsealed state into {@code parts}, stores a snapshot of it (the first one at a
+   * first boot), and stores one on every commit from now on.
+   */
+  public void attach(StateDocument.Parts parts, ObjectMapper mapper, SecureRandom random) {
+    StateDocument document = new StateDocument(parts, mapper, random);
+    try {
+      if (found.isPresent()) {
+        document.restore(found.get().state());
+      }
+      store(document);
+      LOG.info(
+          "sealed identity {} in {} (snapshot {}, custody {})",
+          found.isPresent()
+              ? "restored"
+              : settings.newIdentity() ? "replaced on purpose" : "created",
+          settings.stateDir(),
+          store.counter(),
+          custody.locked() ? "locked" : "NOT locked: " + String.join("; ", custody.reasons()));
+    } catch (StateDocument.StateRefused | CustodyException e) {
+      throw new ConfigException(
+          "--state-dir "
+              + settings.stateDir()
+              + ": the sealed state cannot be restored, so the agent does not start: "
+              + e.getMessage());
+    }
+    // The unsealed copy (key and state) is not kept once it has been restored.
+    found = Optional.empty();
+    parts
+        .state()
+        .onCommit(
+            () -> {
+              try {
+                store(document);
+              } catch (CustodyException e) {
+                LOG.error("the sealed snapshot was not stored: {}", e.getMessage());
+                throw new AgentException(
+                    ErrorCode.STATE_NOT_STORED,
+                    "the change was made but its sealed snapshot could not be stored; the agent's"
+                        + " host must fix its state folder");
+              }
+            });
+  }
+
+  private void store(StateDocument document) throws CustodyException {
+    byte[] privateKey = key.privateKeyForSealing();
+    try {
+      store.store(privateKey, document.capture());
+    } finally {
+      Arrays.fill(privateKey, (byte) 0);
+    }
+  }
+
+  public View view() {
+    return new View(
+        true, settings.newIdentity(), store.counter(), settings.stateDir().toString(), custody);
+  }
+
+  private static SigningKey sealedKey(
+      UnsealedSnapshot snapshot, Optional<NativeSecp256k1> nativeSigner) {
+    byte[] scalar = snapshot.privateKey();
+    try {
+      return SigningKey.fromSealed(scalar, nativeSigner);
+    } finally {
+      Arrays.fill(scalar, (byte) 0);
+    }
+  }
+
+  /** The custody statement; a key that cannot be read is reported as not locked, with why. */
+  private static CustodyStatement custody(AttestedKms kms, String keyId, Nsm nsm) {
+    try {
+      return KeyPolicyAnalyser.analyse(
+          kms.describeKey(keyId), kms.keyPolicy(keyId), nsm.describePcr(0).data());
+    } catch (CustodyException | NsmException e) {
+      return new CustodyStatement(keyId, null, null, false, List.of(e.getMessage()));
+    }
+  }
+
+  @Override
+  public void close() {
+    store.forget();
+    kms.close();
+  }
+}

@@ -1,0 +1,163 @@
+package dev.teeagent.identity;
+
+import dev.teeagent.attestation.Nsm;
+import dev.teeagent.attestation.NsmException;
+import dev.teeagent.custody.AttestedKms;
+import dev.teeagent.custody.CustodyException;
+import dev.teeagent.custody.RecipientEnvelope;
+import dev.teeagent.custody.SealedIdentity;
+import dev.teeagent.custody.SealedSnapshot;
+import dev.teeagent.custody.UnsealedSnapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The agent's sealed identity in a state folder: {@code identity.datakey} (the KMS {@code
+ * CiphertextBlob} of the data key) and {@code identity.sealed} (key and state, {@link
+ * SealedSnapshot}). The data key is only ever obtained as a {@code CiphertextForRecipient} to a
+ * fresh RSA key inside an attestation document, so KMS releases it only to code its key policy
+ * admits. {@link #open} returns the identity found, or none at a first boot; nothing here mints a
+ * key after a refusal: every failure is a {@link CustodyException} whose sentence says why.
+ */
+public final class SealedIdentityStore {
+  static final String PURPOSE = "tee-agent-sealed-identity";
+  static final String DATA_KEY_FILE = "identity.datakey";
+  static final String SNAPSHOT_FILE = "identity.sealed";
+
+  private final Path dir;
+  private final SealedIdentity who;
+  private final SecureRandom random;
+  private final byte[] dataKey;
+  private long counter;
+
+  private SealedIdentityStore(
+      Path dir, SealedIdentity who, SecureRandom random, byte[] dataKey, long counter) {
+    this.dir = dir;
+    this.who = who;
+    this.random = random;
+    this.dataKey = dataKey;
+    this.counter = counter;
+  }
+
+  /** What a boot found: the store to seal further snapshots with, and the unsealed one if any. */
+  public record Opened(SealedIdentityStore store, Optional<UnsealedSnapshot> snapshot) {}
+
+  /** The KMS key and the call to reach it. */
+  public record Kms(AttestedKms client, String keyId) {}
+
+  /**
+   * Opens the identity in {@code dir}. With neither file there (a first boot) or with {@code
+   * newIdentity}, asks KMS for a new data key and returns no snapshot (the caller generates its key
+   * and seals the first one before listening); the files a new identity replaces are kept beside
+   * with a {@code .replaced} suffix. With both files: Decrypt, open, unseal, check.
+   */
+  public static Opened open(
+      Path dir, SealedIdentity who, Kms kms, Nsm nsm, boolean newIdentity, SecureRandom random)
+      throws CustodyException {
+    Path blob = dir.resolve(SNAPSHOT_FILE);
+    Path wrapped = dir.resolve(DATA_KEY_FILE);
+    boolean hasBlob = Files.exists(blob);
+    boolean hasKey = Files.exists(wrapped);
+    KeyPair recipient = rsaKey(random);
+    byte[] document = document(nsm, recipient);
+    Map<String, String> context =
+        Map.of("tee_name", who.teeName(), "operator", who.operator(), "purpose", PURPOSE);
+    if (!newIdentity && (hasBlob || hasKey)) {
+      if (!hasBlob || !hasKey) {
+        throw new CustodyException(
+            "the state folder "
+                + dir
+                + " has "
+                + (hasBlob
+                    ? SNAPSHOT_FILE + " but no " + DATA_KEY_FILE
+                    : DATA_KEY_FILE + " but no " + SNAPSHOT_FILE)
+                + ": the identity cannot be opened (start with --new-identity to replace it on"
+                + " purpose)");
+      }
+      byte[] envelope = kms.client().decrypt(kms.keyId(), read(wrapped), context, document);
+      byte[] dataKey = RecipientEnvelope.open(envelope, recipient.getPrivate());
+      UnsealedSnapshot snapshot = SealedSnapshot.unseal(dataKey, who, read(blob));
+      return new Opened(
+          new SealedIdentityStore(dir, who, random, dataKey, snapshot.counter()),
+          Optional.of(snapshot));
+    }
+    AttestedKms.DataKey generated = kms.client().generateDataKey(kms.keyId(), context, document);
+    byte[] dataKey =
+        RecipientEnvelope.open(generated.ciphertextForRecipient(), recipient.getPrivate());
+    try {
+      Files.createDirectories(dir);
+      for (Path old : new Path[] {blob, wrapped}) {
+        if (Files.exists(old)) {
+          Files.move(
+              old,
+              old.resolveSibling(old.getFileName() + ".replaced"),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw new CustodyException("the state folder " + dir + " cannot be prepared", e);
+    }
+    AtomicFiles.write(wrapped, generated.ciphertextBlob());
+    return new Opened(new SealedIdentityStore(dir, who, random, dataKey, 0), Optional.empty());
+  }
+
+  /**
+   * Seals {@code privateKey} and {@code state} as the next snapshot and replaces the stored one
+   * atomically (temp file, fsync, rename, fsync of the folder); returns its counter.
+   */
+  public synchronized long store(byte[] privateKey, byte[] state) throws CustodyException {
+    byte[] sealed = SealedSnapshot.seal(dataKey, who, counter + 1, privateKey, state, random);
+    AtomicFiles.write(dir.resolve(SNAPSHOT_FILE), sealed);
+    counter++;
+    return counter;
+  }
+
+  /** The counter of the last snapshot stored or opened (0 before the first). */
+  public synchronized long counter() {
+    return counter;
+  }
+
+  private static KeyPair rsaKey(SecureRandom random) throws CustodyException {
+    try {
+      KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+      rsa.initialize(2048, random);
+      return rsa.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new CustodyException("no RSA key for the KMS recipient can be made", e);
+    }
+  }
+
+  private static byte[] document(Nsm nsm, KeyPair recipient) throws CustodyException {
+    try {
+      return nsm.attestation(null, null, recipient.getPublic().getEncoded());
+    } catch (NsmException e) {
+      throw new CustodyException("the NSM gave no attestation document for KMS", e);
+    }
+  }
+
+  private static byte[] read(Path file) throws CustodyException {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new CustodyException("cannot read " + file, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SealedIdentityStore[" + dir + ", " + who + ", counter=" + counter + "]";
+  }
+
+  /** Zeroes the data key (at stop). */
+  public synchronized void forget() {
+    Arrays.fill(dataKey, (byte) 0);
+  }
+}

@@ -1,0 +1,64 @@
+package dev.teeagent.identity;
+
+import dev.teeagent.attestation.TrustedRoot;
+import dev.teeagent.devkms.DevKmsServer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/** A dev-kms on a loopback port trusting one simulated root, with keys made as an admin would. */
+final class KmsStandIn implements AutoCloseable {
+  private final DevKmsServer server;
+
+  KmsStandIn(Path dataDir, X509Certificate root) throws IOException {
+    server =
+        DevKmsServer.start(
+            "127.0.0.1",
+            0,
+            dataDir,
+            TrustedRoot.of(root),
+            Clock.systemUTC(),
+            new SecureRandom(),
+            "us-east-1",
+            "111122223333");
+  }
+
+  URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  /** A key with the docs' locked policy pinned to {@code pcr0Hex}. */
+  String createKey(String pcr0Hex) throws IOException {
+    String doc = Files.readString(Path.of("docs", "custody.md"), StandardCharsets.UTF_8);
+    String json = doc.substring(doc.indexOf("```json\n") + 8);
+    String policy = json.substring(0, json.indexOf("```")).replace("PCR0_HEX", pcr0Hex);
+    try (KmsClient admin =
+        KmsClient.builder()
+            .region(Region.US_EAST_1)
+            .endpointOverride(endpoint())
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDADMIN", "x")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build()) {
+      return admin
+          .createKey(r -> r.policy(policy).bypassPolicyLockoutSafetyCheck(true))
+          .keyMetadata()
+          .keyId();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
