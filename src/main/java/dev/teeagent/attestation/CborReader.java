@@ -1,14 +1,12 @@
 package dev.teeagent.attestation;
 
+import dev.teeagent.crypto.Utf8;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A strict decoder for the CBOR subset attestation documents use (RFC 8949): integers, byte and
@@ -228,16 +226,11 @@ final class CborReader {
   }
 
   private String utf8(byte[] bytes) throws AttestationVerificationException {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
+    Optional<String> text = Utf8.decodeStrict(bytes);
+    if (text.isEmpty()) {
       throw malformed("text string is not valid UTF-8");
     }
+    return text.get();
   }
 
   private static String describeKey(Object key) {

@@ -1,9 +1,8 @@
 package dev.teeagent.custody;
 
+import dev.teeagent.crypto.Utf8;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -184,16 +183,8 @@ public final class SealedSnapshot {
     }
     byte[] bytes = new byte[length];
     in.get(bytes);
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new CustodyException("the sealed snapshot's header is malformed");
-    }
+    return Utf8.decodeStrict(bytes)
+        .orElseThrow(() -> new CustodyException("the sealed snapshot's header is malformed"));
   }
 
   private static Cipher cipher(int mode, byte[] dataKey, byte[] nonce)
