@@ -122,11 +122,7 @@ public final class SealedBoot implements AutoCloseable {
     try {
       return StateDocument.storedTls(mapper, found.get().state());
     } catch (StateDocument.StateRefused e) {
-      throw new ConfigException(
-          "--state-dir "
-              + settings.stateDir()
-              + ": the sealed state cannot be restored, so the agent does not start: "
-              + e.getMessage());
+      throw notRestored(e);
     }
   }
 
@@ -156,11 +152,7 @@ public final class SealedBoot implements AutoCloseable {
           store.counter(),
           custody.locked() ? "locked" : "NOT locked: " + String.join("; ", custody.reasons()));
     } catch (StateDocument.StateRefused | CustodyException e) {
-      throw new ConfigException(
-          "--state-dir "
-              + settings.stateDir()
-              + ": the sealed state cannot be restored, so the agent does not start: "
-              + e.getMessage());
+      throw notRestored(e);
     }
     // The unsealed copy (key and state) is not kept once it has been restored.
     found = Optional.empty();
@@ -178,6 +170,14 @@ public final class SealedBoot implements AutoCloseable {
                         + " host must fix its state folder");
               }
             });
+  }
+
+  private ConfigException notRestored(Exception e) {
+    return new ConfigException(
+        "--state-dir "
+            + settings.stateDir()
+            + ": the sealed state cannot be restored, so the agent does not start: "
+            + e.getMessage());
   }
 
   private void store(StateDocument document) throws CustodyException {
