@@ -221,19 +221,22 @@ public final class App implements AutoCloseable {
             signerNonces,
             entry -> state.appendTransaction(mapper.valueToTree(entry)).index(),
             state::exclusively);
+    ListenerSettings listeners = settings.listeners();
+    // Made from the same seeded SecureRandom; with --state-dir kept in the sealed state, so that
+    // the pin survives restarts, and in memory only otherwise.
+    Optional<TlsIdentity> tls =
+        listeners.httpsPort().isEmpty()
+            ? Optional.empty()
+            : Optional.of(
+                sealed.isPresent()
+                    ? sealed.get().tls(settings.teeName(), mapper, random, clock)
+                    : TlsIdentity.generate(settings.teeName(), random, clock));
     sealed.ifPresent(
         boot ->
             boot.attach(
                 new StateDocument.Parts(agentKey, state, signerNonces, chainNonces, policy),
                 mapper,
                 random));
-    ListenerSettings listeners = settings.listeners();
-    // Made from the same seeded SecureRandom, in memory only (DESIGN §9: kept with the sealed
-    // identity in a later round, so that the pin survives restarts).
-    Optional<TlsIdentity> tls =
-        listeners.httpsPort().isPresent()
-            ? Optional.of(TlsIdentity.generate(settings.teeName(), random, clock))
-            : Optional.empty();
     Nsm nsm = nsmReady.join();
     AttestationService attestation =
         new AttestationService(

@@ -15,7 +15,9 @@ import dev.teeagent.custody.SealedIdentity;
 import dev.teeagent.custody.UnsealedSnapshot;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
+import dev.teeagent.tls.TlsIdentity;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +40,8 @@ public final class SealedBoot implements AutoCloseable {
   private Optional<UnsealedSnapshot> found;
   private final CustodyStatement custody;
   private SigningKey key;
+  private TlsIdentity tls;
+  private boolean attached;
 
   private SealedBoot(
       IdentitySettings settings,
@@ -98,11 +102,42 @@ public final class SealedBoot implements AutoCloseable {
   }
 
   /**
+   * The TLS identity kept in the sealed state, or (first boot, new identity, or an identity made
+   * before HTTPS was turned on) a fresh one that every snapshot from {@link #attach} on keeps.
+   */
+  public TlsIdentity tls(String commonName, ObjectMapper mapper, SecureRandom random, Clock clock) {
+    if (attached) {
+      throw new IllegalStateException("the TLS identity is settled before the state is attached");
+    }
+    if (tls == null) {
+      tls = storedTls(mapper).orElseGet(() -> TlsIdentity.generate(commonName, random, clock));
+    }
+    return tls;
+  }
+
+  private Optional<TlsIdentity> storedTls(ObjectMapper mapper) {
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return StateDocument.storedTls(mapper, found.get().state());
+    } catch (StateDocument.StateRefused e) {
+      throw notRestored(e);
+    }
+  }
+
+  /**
    * Restores the unsealed state into {@code parts}, stores a snapshot of it (the first one at a
    * first boot), and stores one on every commit from now on.
    */
   public void attach(StateDocument.Parts parts, ObjectMapper mapper, SecureRandom random) {
-    StateDocument document = new StateDocument(parts, mapper, random);
+    if (tls == null) {
+      // This boot has no HTTPS: a TLS key kept earlier is carried on, for when it is turned back
+      // on.
+      tls = storedTls(mapper).orElse(null);
+    }
+    attached = true;
+    StateDocument document = new StateDocument(parts, mapper, random, Optional.ofNullable(tls));
     try {
       if (found.isPresent()) {
         document.restore(found.get().state());
@@ -117,11 +152,7 @@ public final class SealedBoot implements AutoCloseable {
           store.counter(),
           custody.locked() ? "locked" : "NOT locked: " + String.join("; ", custody.reasons()));
     } catch (StateDocument.StateRefused | CustodyException e) {
-      throw new ConfigException(
-          "--state-dir "
-              + settings.stateDir()
-              + ": the sealed state cannot be restored, so the agent does not start: "
-              + e.getMessage());
+      throw notRestored(e);
     }
     // The unsealed copy (key and state) is not kept once it has been restored.
     found = Optional.empty();
@@ -139,6 +170,14 @@ public final class SealedBoot implements AutoCloseable {
                         + " host must fix its state folder");
               }
             });
+  }
+
+  private ConfigException notRestored(Exception e) {
+    return new ConfigException(
+        "--state-dir "
+            + settings.stateDir()
+            + ": the sealed state cannot be restored, so the agent does not start: "
+            + e.getMessage());
   }
 
   private void store(StateDocument document) throws CustodyException {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.tls.TlsIdentity;
 import dev.teeagent.transactions.NonceTracker;
 import dev.teeagent.transactions.SignerNonces;
 import dev.teeagent.transactions.TransactionPolicy;
@@ -17,9 +18,12 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -29,7 +33,10 @@ import java.util.TreeSet;
  * signed command out after a restart (the operator nonce, the API signers' nonces, the agent's
  * nonce on each chain), the budget spent, the audit log and the variables. A hidden value is kept
  * as an ECIES ciphertext to the agent's own key (re-encrypted; the hash shown stays the one of the
- * ciphertext it arrived in), so its plaintext is never written, even inside the sealed blob.
+ * ciphertext it arrived in), so its plaintext is never written, even inside the sealed blob. The
+ * agent's TLS key and certificate, when it has them, ride along under {@code tls} (PKCS#8 and DER,
+ * base64): only ever inside the sealed snapshot, like the agent key, so the HTTPS pin survives a
+ * restart; a document without them (made before HTTPS was turned on) is still format 1.
  *
  * <p>{@link #restore} checks everything before it changes anything: the audit chain is recomputed,
  * every number parsed, every hidden value opened.
@@ -48,11 +55,40 @@ public final class StateDocument {
   private final Parts parts;
   private final ObjectMapper mapper;
   private final SecureRandom random;
+  private final Optional<TlsIdentity> tls;
 
   public StateDocument(Parts parts, ObjectMapper mapper, SecureRandom random) {
+    this(parts, mapper, random, Optional.empty());
+  }
+
+  /** As above, keeping {@code tls} in every capture. */
+  public StateDocument(
+      Parts parts, ObjectMapper mapper, SecureRandom random, Optional<TlsIdentity> tls) {
     this.parts = parts;
     this.mapper = mapper;
     this.random = random;
+    this.tls = tls;
+  }
+
+  /** The TLS identity a captured document keeps, if any; refuses a malformed one. */
+  public static Optional<TlsIdentity> storedTls(ObjectMapper mapper, byte[] document)
+      throws StateRefused {
+    try {
+      JsonNode node = mapper.readTree(document).path("tls");
+      if (node.isMissingNode()) {
+        return Optional.empty();
+      }
+      byte[] privateKey = Base64.getDecoder().decode(node.required("private_key").asText());
+      try {
+        return Optional.of(
+            TlsIdentity.restore(
+                privateKey, Base64.getDecoder().decode(node.required("certificate").asText())));
+      } finally {
+        Arrays.fill(privateKey, (byte) 0);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new StateRefused("the sealed state's TLS key is malformed", e);
+    }
   }
 
   /** The state now; call under {@link AgentState#exclusively} (or its commit hook). */
@@ -98,6 +134,14 @@ public final class StateDocument {
               chain.unsettled().stream().sorted().forEach(n -> node.withArray("unsettled").add(n));
             });
     root.put("spent_wei", parts.policy().spent().toString());
+    tls.ifPresent(
+        identity -> {
+          ObjectNode node = root.putObject("tls");
+          byte[] privateKey = identity.privateKeyForSealing();
+          node.put("private_key", Base64.getEncoder().encodeToString(privateKey));
+          Arrays.fill(privateKey, (byte) 0);
+          node.put("certificate", Base64.getEncoder().encodeToString(identity.certificateDer()));
+        });
     try {
       return mapper.writeValueAsBytes(root);
     } catch (IOException e) {

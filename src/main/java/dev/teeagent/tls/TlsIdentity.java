@@ -1,15 +1,23 @@
 package dev.teeagent.tls;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +30,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The agent's TLS key (ECDSA P-256) and its self-signed certificate, made in memory at start from
- * the agent's SecureRandom and never written anywhere. Nobody vouches for the certificate: clients
- * trust it because its key's hash ({@link #spkiSha256()}) is in the attested user_data preimage.
+ * the agent's SecureRandom. Without a sealed identity it is never written anywhere; with one it is
+ * kept only inside the sealed snapshot ({@link #restore}), so the pin survives restarts. Nobody
+ * vouches for the certificate: clients trust it because its key's hash ({@link #spkiSha256()}) is
+ * in the attested user_data preimage.
  */
 public final class TlsIdentity {
   /** Long enough never to expire under a running agent; the pin, not the dates, is what counts. */
@@ -66,6 +76,48 @@ public final class TlsIdentity {
       return new TlsIdentity(keyPair, certificate);
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException("cannot make the TLS key", e);
+    }
+  }
+
+  /**
+   * Rebuilds the identity kept in a sealed snapshot; refuses a key that does not belong to the
+   * certificate, so a mixed-up snapshot cannot serve a pin the key cannot answer for.
+   */
+  public static TlsIdentity restore(byte[] privateKeyPkcs8, byte[] certificateDer) {
+    try {
+      X509Certificate certificate =
+          (X509Certificate)
+              CertificateFactory.getInstance("X.509")
+                  .generateCertificate(new ByteArrayInputStream(certificateDer));
+      PrivateKey privateKey =
+          KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(privateKeyPkcs8));
+      byte[] probe = "tls key check".getBytes(StandardCharsets.US_ASCII);
+      Signature signing = Signature.getInstance("SHA256withECDSA");
+      signing.initSign(privateKey);
+      signing.update(probe);
+      Signature checking = Signature.getInstance("SHA256withECDSA");
+      checking.initVerify(certificate.getPublicKey());
+      checking.update(probe);
+      if (!checking.verify(signing.sign())) {
+        throw new IllegalArgumentException("the TLS key does not match its certificate");
+      }
+      return new TlsIdentity(new KeyPair(certificate.getPublicKey(), privateKey), certificate);
+    } catch (GeneralSecurityException | ClassCastException e) {
+      throw new IllegalArgumentException("the TLS key or certificate is malformed", e);
+    }
+  }
+
+  /** The private key as PKCS#8 DER, only to be sealed; the caller wipes it after use. */
+  public byte[] privateKeyForSealing() {
+    return keyPair.getPrivate().getEncoded();
+  }
+
+  /** The certificate's DER encoding. */
+  public byte[] certificateDer() {
+    try {
+      return certificate.getEncoded();
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException("the TLS certificate cannot be encoded", e);
     }
   }
 

@@ -7,10 +7,12 @@ import dev.teeagent.attestation.JarMeasurement;
 import dev.teeagent.attestation.SimulatedNsm;
 import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.Anvil;
+import dev.teeagent.testing.ExternalCommand;
 import dev.teeagent.testing.HttpProbe;
 import dev.teeagent.testing.OperatorCommands;
 import dev.teeagent.testing.TestAgent;
 import dev.teeagent.testing.TransactionRequests;
+import dev.teeagent.tls.SpkiPin;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.ServerSocket;
@@ -88,9 +90,9 @@ class SealedIdentityIT {
     return AgentJar.command(CREDENTIALS, args.toArray(String[]::new));
   }
 
-  private TestAgent start(String keyId, int port) throws Exception {
+  private TestAgent start(String keyId, int port, String... extra) throws Exception {
     Process agent =
-        serve(keyId, "vault", port).redirectOutput(stateDir.resolve("log").toFile()).start();
+        serve(keyId, "vault", port, extra).redirectOutput(stateDir.resolve("log").toFile()).start();
     agents.add(agent);
     HttpProbe.awaitOk(
         URI.create("http://127.0.0.1:" + port + "/api/v1/config"), Duration.ofSeconds(60));
@@ -274,5 +276,76 @@ class SealedIdentityIT {
     TestAgent again = start(keyId, port);
     assertThat(again.get("/api/v1/config").json().get("operator_nonce").asText()).isEqualTo("2");
     assertThat(again.get("/api/v1/variables/greeting").text()).contains("lost?");
+  }
+
+  /** curl's exit code fetching /config over HTTPS with {@code pin} as its only trust. */
+  private static ExternalCommand.Result pinnedCurl(int httpsPort, String pin) {
+    return ExternalCommand.of(
+            "curl",
+            "-sS",
+            "--max-time",
+            "10",
+            "--insecure",
+            "--pinnedpubkey",
+            SpkiPin.curlPin(pin),
+            "https://127.0.0.1:" + httpsPort + "/api/v1/config")
+        .run();
+  }
+
+  @Test
+  void theHttpsPinSurvivesAKillAndAnOldPinnedCurlStillConnects() throws Exception {
+    String keyId = jarKey();
+    int port = freePort();
+    int https = freePort();
+    JsonNode config =
+        start(keyId, port, "--https-port", Integer.toString(https)).get("/api/v1/config").json();
+    String pin = config.get("tls_spki_sha256").asText();
+    assertThat(SpkiPin.isPin(pin)).as(config.toString()).isTrue();
+    assertThat(pinnedCurl(https, pin).exitCode()).isZero();
+
+    agents.getLast().destroyForcibly().waitFor();
+    JsonNode after =
+        start(keyId, port, "--https-port", Integer.toString(https)).get("/api/v1/config").json();
+
+    assertThat(after.get("tls_spki_sha256").asText()).isEqualTo(pin);
+    assertThat(after.get("address")).isEqualTo(config.get("address"));
+    ExternalCommand.Result curl = pinnedCurl(https, pin);
+    assertThat(curl.exitCode()).as(curl.stderr()).isZero();
+    assertThat(curl.stdout()).contains(config.get("address").asText());
+    assertThat(Files.readString(stateDir.resolve("log"))).doesNotContain("PRIVATE KEY");
+  }
+
+  @Test
+  void anIdentityMadeBeforeHttpsGetsOneKeptTlsKeyAndNewIdentityReplacesIt() throws Exception {
+    String keyId = jarKey();
+    int port = freePort();
+    int https = freePort();
+    String address = start(keyId, port).get("/api/v1/config").json().get("address").asText();
+    agents.getLast().destroyForcibly().waitFor();
+    String pin =
+        start(keyId, port, "--https-port", Integer.toString(https))
+            .get("/api/v1/config")
+            .json()
+            .get("tls_spki_sha256")
+            .asText();
+    agents.getLast().destroyForcibly().waitFor();
+    // A boot without HTTPS carries the kept TLS key on.
+    start(keyId, port);
+    agents.getLast().destroyForcibly().waitFor();
+    JsonNode again =
+        start(keyId, port, "--https-port", Integer.toString(https)).get("/api/v1/config").json();
+    assertThat(again.get("address").asText()).isEqualTo(address);
+    assertThat(again.get("tls_spki_sha256").asText()).isEqualTo(pin);
+    agents.getLast().destroyForcibly().waitFor();
+
+    JsonNode replaced =
+        start(keyId, port, "--https-port", Integer.toString(https), "--new-identity")
+            .get("/api/v1/config")
+            .json();
+
+    assertThat(replaced.get("address").asText()).isNotEqualTo(address);
+    assertThat(replaced.get("tls_spki_sha256").asText()).isNotEqualTo(pin);
+    ExternalCommand.Result stale = pinnedCurl(https, pin);
+    assertThat(stale.exitCode()).as(stale.stderr()).isEqualTo(90);
   }
 }

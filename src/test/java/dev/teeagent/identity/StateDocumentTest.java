@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.Eip712;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.tls.TlsIdentity;
 import dev.teeagent.transactions.NonceTracker;
 import dev.teeagent.transactions.SignerNonces;
 import dev.teeagent.transactions.TransactionPolicy;
@@ -20,8 +22,10 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Every piece that keeps old commands out survives a capture and a restore into a new boot. */
@@ -127,5 +131,35 @@ class StateDocumentTest {
         .isInstanceOf(StateDocument.StateRefused.class);
     assertThat(after.state().stateHash()).isEqualTo(emptyHash);
     assertThat(after.signerNonces().image()).isEqualTo(Map.of());
+  }
+
+  @Test
+  void theTlsKeyKeptInADocumentComesBackWithTheSamePinAndADocumentWithoutOneHasNone()
+      throws Exception {
+    TlsIdentity tls = TlsIdentity.generate("vault", RANDOM, Clock.systemUTC());
+    byte[] captured = new StateDocument(used(), mapper, RANDOM, Optional.of(tls)).capture();
+
+    TlsIdentity restored = StateDocument.storedTls(mapper, captured).orElseThrow();
+    assertThat(restored.spkiSha256()).isEqualTo(tls.spkiSha256());
+    assertThat(restored.certificate()).isEqualTo(tls.certificate());
+    assertThat(restored.toString()).contains("REDACTED").doesNotContain("private_key");
+    new StateDocument(parts(), mapper, RANDOM).restore(captured);
+    assertThat(StateDocument.storedTls(mapper, new StateDocument(used(), mapper, RANDOM).capture()))
+        .isEmpty();
+  }
+
+  @Test
+  void aTlsKeyThatIsNotTheCertificatesIsRefused() throws Exception {
+    TlsIdentity tls = TlsIdentity.generate("vault", RANDOM, Clock.systemUTC());
+    TlsIdentity other = TlsIdentity.generate("vault", RANDOM, Clock.systemUTC());
+    ObjectNode root =
+        (ObjectNode)
+            mapper.readTree(new StateDocument(used(), mapper, RANDOM, Optional.of(tls)).capture());
+    ((ObjectNode) root.get("tls"))
+        .put("certificate", Base64.getEncoder().encodeToString(other.certificateDer()));
+
+    assertThatThrownBy(() -> StateDocument.storedTls(mapper, mapper.writeValueAsBytes(root)))
+        .isInstanceOf(StateDocument.StateRefused.class)
+        .hasMessage("the sealed state's TLS key is malformed");
   }
 }
