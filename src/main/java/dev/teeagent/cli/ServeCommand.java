@@ -108,7 +108,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--llm-timeout",
       paramLabel = "DURATION",
-      description = "Whole prompt, retries included: 500ms, 10s, 2m (default: 120s).")
+      description = "Whole prompt, retries included: 500ms, 10s, 2m, 1h (default: 120s).")
   String llmTimeout;
 
   @Option(
