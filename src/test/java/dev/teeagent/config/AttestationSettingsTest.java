@@ -48,7 +48,7 @@ class AttestationSettingsTest {
     assertThat(defaults.maxClockSkew()).isEqualTo(Duration.ofSeconds(60));
     AttestationSettings custom =
         AttestationSettings.load(
-            new AttestationSettings.Flags("simulated", 3, 5, dir.resolve("root.pem")),
+            new AttestationSettings.Flags("simulated", 3, "5", dir.resolve("root.pem")),
             dir.resolve("nsm"));
     assertThat(custom.perSecond()).isEqualTo(3);
     assertThat(custom.maxClockSkew()).isEqualTo(Duration.ofSeconds(5));
@@ -61,8 +61,21 @@ class AttestationSettingsTest {
     assertThatThrownBy(
             () ->
                 AttestationSettings.load(
-                    new AttestationSettings.Flags("simulated", null, 0, null), dir.resolve("nsm")))
+                    new AttestationSettings.Flags("simulated", null, "0", null),
+                    dir.resolve("nsm")))
         .hasMessageContaining("--max-clock-skew");
+    assertThat(
+            AttestationSettings.load(
+                    new AttestationSettings.Flags("simulated", null, "2m", null),
+                    dir.resolve("nsm"))
+                .maxClockSkew())
+        .isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(
+            () ->
+                AttestationSettings.load(
+                    new AttestationSettings.Flags("simulated", null, "soon", null),
+                    dir.resolve("nsm")))
+        .hasMessageStartingWith("--max-clock-skew: must be seconds or a duration");
   }
 
   @Test
