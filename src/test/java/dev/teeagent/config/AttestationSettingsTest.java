@@ -58,24 +58,15 @@ class AttestationSettingsTest {
                 AttestationSettings.load(
                     new AttestationSettings.Flags("simulated", 0, null, null), dir.resolve("nsm")))
         .hasMessageContaining("--attestation-rate");
-    assertThatThrownBy(
-            () ->
-                AttestationSettings.load(
-                    new AttestationSettings.Flags("simulated", null, "0", null),
-                    dir.resolve("nsm")))
-        .hasMessageContaining("--max-clock-skew");
-    assertThat(
-            AttestationSettings.load(
-                    new AttestationSettings.Flags("simulated", null, "2m", null),
-                    dir.resolve("nsm"))
-                .maxClockSkew())
-        .isEqualTo(Duration.ofMinutes(2));
-    assertThatThrownBy(
-            () ->
-                AttestationSettings.load(
-                    new AttestationSettings.Flags("simulated", null, "soon", null),
-                    dir.resolve("nsm")))
+    assertThatThrownBy(() -> withClockSkew("0")).hasMessageContaining("--max-clock-skew");
+    assertThat(withClockSkew("2m").maxClockSkew()).isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(() -> withClockSkew("soon"))
         .hasMessageStartingWith("--max-clock-skew: must be seconds or a duration");
+  }
+
+  private AttestationSettings withClockSkew(String maxClockSkew) {
+    return AttestationSettings.load(
+        new AttestationSettings.Flags("simulated", null, maxClockSkew, null), dir.resolve("nsm"));
   }
 
   @Test
