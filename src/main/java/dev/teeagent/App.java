@@ -203,7 +203,7 @@ public final class App implements AutoCloseable {
     Instant startedAt = clock.instant();
     ResponseSigner signer = new ResponseSigner(settings.teeName(), agentKey, clock);
     AgentState state = new AgentState(new VariableRules(new HiddenValues(agentKey)), clock, mapper);
-    Eip712.Domain domain = new Eip712.Domain(settings.teeName(), "1", agentKey.address());
+    Eip712.Domain domain = Eip712.Domain.of(settings.teeName(), agentKey.address());
     VariableService variables =
         new VariableService(domain, settings.operator(), state, clock, mapper);
     SignerNonces signerNonces = new SignerNonces();

@@ -80,8 +80,8 @@ public final class AttestationService {
    */
   public Attestation attest(byte[] nonce) {
     if (!limiter.tryAcquire()) {
-      throw new AgentException(
-          ErrorCode.RATE_LIMITED, "too many attestation requests; retry in a second");
+      // The bucket refills perSecond tokens a second, so one is back within a second.
+      throw AgentException.rateLimited("too many attestation requests; retry in a second", 1);
     }
     try {
       return produce(nonce);

@@ -98,8 +98,7 @@ final class AuthorizeCommand implements Callable<Integer> {
               draft.broadcast(),
               nonce,
               deadline);
-      Eip712.Domain domain =
-          new Eip712.Domain(config.path("tee_name").asText(), "1", agent.address());
+      Eip712.Domain domain = Eip712.Domain.of(config.path("tee_name").asText(), agent.address());
       String signature = key.signDigest(signed.digest(domain)).toHex();
       request
           .putObject("authorization")

@@ -67,7 +67,7 @@ final class OperatorSession {
       throw new CliFailure(
           "this agent's operator is " + operator + ", the key given is " + operatorKey.address());
     }
-    Eip712.Domain domain = new Eip712.Domain(json.get("tee_name").asText(), "1", agent.address());
+    Eip712.Domain domain = Eip712.Domain.of(json.get("tee_name").asText(), agent.address());
     BigInteger nonce = new BigInteger(json.get("operator_nonce").asText());
     BigInteger deadline = BigInteger.valueOf(clock.instant().plus(validFor).getEpochSecond());
     List<VariableCommand> commands =

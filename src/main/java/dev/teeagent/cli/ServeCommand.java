@@ -71,11 +71,11 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-clock-skew",
-      paramLabel = "SECONDS",
+      paramLabel = "DURATION",
       description =
           "Largest difference between the agent's clock and the NSM's signed time before every"
-              + " answer is 503 clock_skew (default: 60).")
-  Integer maxClockSkew;
+              + " answer is 503 clock_skew: seconds, or 90s, 2m (default: 60).")
+  String maxClockSkew;
 
   @Option(
       names = "--simulated-root-out",
@@ -108,7 +108,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--llm-timeout",
       paramLabel = "DURATION",
-      description = "Whole prompt, retries included: 500ms, 10s, 2m (default: 120s).")
+      description = "Whole prompt, retries included: 500ms, 10s, 2m, 1h (default: 120s).")
   String llmTimeout;
 
   @Option(

@@ -30,8 +30,7 @@ public record AttestationSettings(
   }
 
   /** The {@code serve} flags as given; null where a flag was not given. */
-  public record Flags(
-      String mode, Integer perSecond, Integer maxClockSkewSeconds, Path simulatedRootOut) {}
+  public record Flags(String mode, Integer perSecond, String maxClockSkew, Path simulatedRootOut) {}
 
   /** Simulated attestation with the default limits (tests, local runs). */
   public static AttestationSettings simulated() {
@@ -63,9 +62,23 @@ public record AttestationSettings(
     return new AttestationSettings(
         mode,
         flags.perSecond() == null ? DEFAULT_PER_SECOND : flags.perSecond(),
-        flags.maxClockSkewSeconds() == null
-            ? DEFAULT_MAX_CLOCK_SKEW
-            : Duration.ofSeconds(flags.maxClockSkewSeconds()),
+        maxClockSkew(flags.maxClockSkew()),
         Optional.ofNullable(flags.simulatedRootOut()));
+  }
+
+  /** A bare number is seconds, as the flag always took; otherwise any {@link DurationText}. */
+  private static Duration maxClockSkew(String text) {
+    if (text == null) {
+      return DEFAULT_MAX_CLOCK_SKEW;
+    }
+    if (text.strip().matches("\\d{1,9}")) {
+      return Duration.ofSeconds(Long.parseLong(text.strip()));
+    }
+    return DurationText.parse(text)
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    "--max-clock-skew: must be seconds or a duration such as "
+                        + DurationText.EXAMPLES));
   }
 }

@@ -1,9 +1,6 @@
 package dev.teeagent.config;
 
 import java.time.Duration;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How the agent talks to the LLM provider, fixed at start (the provider's URL, key and model are
@@ -21,7 +18,6 @@ public record PromptSettings(
     Duration maxRetryWait) {
   private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
   private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
 
   public PromptSettings {
     within("--llm-connect-timeout", connectTimeout, MIN_TIMEOUT, MAX_TIMEOUT);
@@ -73,16 +69,11 @@ public record PromptSettings(
     if (text == null) {
       return fallback;
     }
-    Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new ConfigException(flag + ": must be a duration such as 500ms, 10s or 2m");
-    }
-    long amount = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      default -> Duration.ofMinutes(amount);
-    };
+    return DurationText.parse(text)
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    flag + ": must be a duration such as " + DurationText.EXAMPLES));
   }
 
   private static void within(String flag, Duration value, Duration min, Duration max) {

@@ -22,10 +22,18 @@ public final class Eip712 {
     public static final String TYPE =
         "EIP712Domain(string name,string version,address verifyingContract)";
 
+    /** The only domain version the agent signs and verifies under; /config publishes it. */
+    public static final String VERSION = "1";
+
     public Domain {
       if (name == null || version == null || verifyingContract == null) {
         throw new IllegalArgumentException("domain name, version and verifyingContract are set");
       }
+    }
+
+    /** The agent's domain: its TEE name, {@link #VERSION}, and its own address as contract. */
+    public static Domain of(String name, Address verifyingContract) {
+      return new Domain(name, VERSION, verifyingContract);
     }
 
     public byte[] separator() {

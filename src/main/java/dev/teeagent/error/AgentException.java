@@ -27,6 +27,17 @@ public class AgentException extends RuntimeException {
     this.details = Map.copyOf(details);
   }
 
+  /**
+   * The one way to refuse with 429: every rate limit tells the client, in the body and in the
+   * {@code Retry-After} header, how many whole seconds to wait (at least 1).
+   */
+  public static AgentException rateLimited(String clientMessage, long retryAfterSeconds) {
+    return new AgentException(
+        ErrorCode.RATE_LIMITED,
+        clientMessage,
+        Map.of(RETRY_AFTER_SECONDS, Math.max(1, retryAfterSeconds)));
+  }
+
   public ErrorCode code() {
     return code;
   }

@@ -104,15 +104,14 @@ public final class AgentHttpServer implements AutoCloseable {
                   404,
                   ctx -> {
                     if (!isSignedJson(ctx)) {
-                      responder.error(ctx, ErrorCode.NOT_FOUND, "no such endpoint");
+                      responder.error(ctx, ErrorMapper.notFound());
                     }
                   });
               config.routes.error(
                   405,
                   ctx -> {
                     if (!isSignedJson(ctx)) {
-                      responder.error(
-                          ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this path");
+                      responder.error(ctx, ErrorMapper.methodNotAllowed());
                     }
                   });
             });

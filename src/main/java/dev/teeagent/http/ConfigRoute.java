@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.teeagent.attestation.AttestationService;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.BuildInfo;
+import dev.teeagent.crypto.Eip712;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.identity.SealedBoot;
 import dev.teeagent.transactions.TransactionSigner;
@@ -89,7 +90,7 @@ public final class ConfigRoute implements ApiRoute {
             address,
             agentKey.publicKeyHex(),
             attestation.mode().label(),
-            new Eip712Domain(settings.teeName(), "1", address),
+            new Eip712Domain(settings.teeName(), Eip712.Domain.VERSION, address),
             now.operatorNonce(),
             transactions.signerNonces(),
             transactions.spentWei(),

@@ -51,12 +51,22 @@ final class ErrorMapper {
 
   private ApiError fromFramework(HttpResponseException e) {
     return switch (e.getStatus()) {
-      case 404 -> new ApiError(ErrorCode.NOT_FOUND, "no such endpoint");
+      case 404 -> notFound();
       case 405 -> methodNotAllowed(e.getDetails().get("availableMethods"));
       case 413 -> new ApiError(ErrorCode.BODY_TOO_LARGE, "request body is larger than 1 MiB");
       case 415 -> new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
       default -> internal(e);
     };
+  }
+
+  /** 404: no route matches the path. */
+  static ApiError notFound() {
+    return new ApiError(ErrorCode.NOT_FOUND, "no such endpoint");
+  }
+
+  /** 405 when the methods the path does take are not known. */
+  static ApiError methodNotAllowed() {
+    return new ApiError(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this path");
   }
 
   /** 405 with the methods the path does take, in the message and for the {@code Allow} header. */
@@ -69,7 +79,7 @@ final class ErrorMapper {
                 .distinct()
                 .toList();
     if (allowed.isEmpty()) {
-      return new ApiError(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this path");
+      return methodNotAllowed();
     }
     return new ApiError(
         ErrorCode.METHOD_NOT_ALLOWED,

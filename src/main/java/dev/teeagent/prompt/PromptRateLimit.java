@@ -1,10 +1,8 @@
 package dev.teeagent.prompt;
 
 import dev.teeagent.error.AgentException;
-import dev.teeagent.error.ErrorCode;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * The global limit of prompts per minute ({@code prompt_max_per_minute}), counted across all
@@ -47,10 +45,8 @@ final class PromptRateLimit {
     }
     if (total >= perMinute) {
       long seconds = secondsUntilRoom(now, total - perMinute + 1);
-      throw new AgentException(
-          ErrorCode.RATE_LIMITED,
-          "at most " + perMinute + " prompts per minute; try again in " + seconds + " s",
-          Map.of(AgentException.RETRY_AFTER_SECONDS, seconds));
+      throw AgentException.rateLimited(
+          "at most " + perMinute + " prompts per minute; try again in " + seconds + " s", seconds);
     }
   }
 

@@ -48,7 +48,7 @@ class AttestationSettingsTest {
     assertThat(defaults.maxClockSkew()).isEqualTo(Duration.ofSeconds(60));
     AttestationSettings custom =
         AttestationSettings.load(
-            new AttestationSettings.Flags("simulated", 3, 5, dir.resolve("root.pem")),
+            new AttestationSettings.Flags("simulated", 3, "5", dir.resolve("root.pem")),
             dir.resolve("nsm"));
     assertThat(custom.perSecond()).isEqualTo(3);
     assertThat(custom.maxClockSkew()).isEqualTo(Duration.ofSeconds(5));
@@ -58,11 +58,15 @@ class AttestationSettingsTest {
                 AttestationSettings.load(
                     new AttestationSettings.Flags("simulated", 0, null, null), dir.resolve("nsm")))
         .hasMessageContaining("--attestation-rate");
-    assertThatThrownBy(
-            () ->
-                AttestationSettings.load(
-                    new AttestationSettings.Flags("simulated", null, 0, null), dir.resolve("nsm")))
-        .hasMessageContaining("--max-clock-skew");
+    assertThatThrownBy(() -> withClockSkew("0")).hasMessageContaining("--max-clock-skew");
+    assertThat(withClockSkew("2m").maxClockSkew()).isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(() -> withClockSkew("soon"))
+        .hasMessageStartingWith("--max-clock-skew: must be seconds or a duration");
+  }
+
+  private AttestationSettings withClockSkew(String maxClockSkew) {
+    return AttestationSettings.load(
+        new AttestationSettings.Flags("simulated", null, maxClockSkew, null), dir.resolve("nsm"));
   }
 
   @Test

@@ -35,6 +35,13 @@ class PromptSettingsTest {
   }
 
   @Test
+  void theLlmTimeoutTakesHoursLikeEveryOtherDurationFlag() {
+    PromptSettings settings =
+        PromptSettings.load(new PromptSettings.Flags(null, null, "1h", null, null, null));
+    assertThat(settings.callTimeout()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
   void aDurationWithoutUnitIsRefusedNamingTheFlag() {
     assertThatThrownBy(
             () -> PromptSettings.load(new PromptSettings.Flags("10", null, null, null, null, null)))
@@ -50,7 +57,7 @@ class PromptSettingsTest {
         .hasMessageStartingWith("--llm-read-timeout:");
     assertThatThrownBy(
             () -> PromptSettings.load(new PromptSettings.Flags(null, null, "2h", null, null, null)))
-        .hasMessageStartingWith("--llm-timeout:");
+        .hasMessageStartingWith("--llm-timeout: must be between");
     assertThatThrownBy(
             () -> PromptSettings.load(new PromptSettings.Flags(null, null, null, 0, null, null)))
         .hasMessageStartingWith("--llm-max-concurrent:");

@@ -166,6 +166,7 @@ class AttestationRouteIT {
       TestAgent.Reply refused = limited.get("/api/v1/attestation?nonce=0x03");
       assertThat(refused.status()).isEqualTo(429);
       assertThat(refused.errorCode()).isEqualTo("rate_limited");
+      assertThat(refused.header("Retry-After")).isEqualTo("1");
       assertThat(refused.verifiedSigner().checksummed()).isEqualTo(limited.address());
       // Other endpoints are not NSM calls and stay open.
       assertThat(limited.get("/api/v1/config").status()).isEqualTo(200);
