@@ -6,6 +6,7 @@ import dev.teeagent.attestation.VerificationReport.Step;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.Secp256k1;
 import dev.teeagent.crypto.SignedBodyVerifier;
+import dev.teeagent.json.UntrustedText;
 import dev.teeagent.tls.PinningTrustManager;
 import java.io.IOException;
 import java.io.InputStream;
@@ -303,9 +304,9 @@ public final class AgentVerifier {
               + " answered "
               + response.statusCode()
               + " "
-              + CborReader.printable(error.path("code").asText(""))
+              + UntrustedText.quote(error.path("code").asText(""), 64)
               + ": "
-              + CborReader.printable(error.path("message").asText("")));
+              + UntrustedText.quote(error.path("message").asText(""), 64));
     }
     return new Fetched(verified.get(), PinningTrustManager.peerPin(response.sslSession()));
   }
