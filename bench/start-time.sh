@@ -45,14 +45,11 @@ export LD_LIBRARY_PATH=$work/secp256k1
 read -r -a base_flags <<<"$(flags_of "$base")"
 read -r -a flags <<<"$(flags_of .)"
 
-median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
-rss_mib() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+. bench/agent-start.sh
 
 # start NAME [extra flags...]: sets pid, port, wall_ms and cpu_ms at the first signed 200.
 start() {
-  local name=$1 dir=. begin
+  local name=$1 dir=.
   shift
   local -a with=("${flags[@]}")
   case $name in
@@ -60,27 +57,8 @@ start() {
     current-no-cds) with+=(-Xshare:off) ;;
     current-c1) with+=(-XX:TieredStopAtLevel=1) ;;
   esac
-  begin=$(date +%s%N)
-  "$dir/build/runtime/bin/java" "${with[@]}" "$enclave_memory" "$@" -jar "$dir/target/tee-agent.jar" serve \
-    --port 0 --tee-name bench --operator "$operator" --attestation simulated >"$work/agent.log" 2>&1 &
-  pid=$!
-  port=
-  until [ -n "$port" ] && curl -sf -o /dev/null "http://127.0.0.1:$port/api/v1/config"; do
-    kill -0 "$pid" 2>/dev/null || { cat "$work/agent.log" >&2; exit 1; }
-    port=$(sed -n 's/.* listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$work/agent.log")
-    sleep 0.005
-  done
-  wall_ms=$((($(date +%s%N) - begin) / 1000000))
-  cpu_ms=$(cpu_ms "$pid")
-}
-stop() {
-  kill "$pid"
-  wait "$pid" 2>/dev/null || true
-}
-requests() {
-  local list=$work/requests.curl
-  for _ in $(seq "$1"); do printf 'url = "http://127.0.0.1:%s/api/v1/config"\noutput = /dev/null\n' "$port"; done >"$list"
-  curl -s --no-progress-meter --fail -Z --parallel-max 8 -K "$list"
+  start_agent /api/v1/config "$dir/target/tee-agent.jar" "$dir/build/runtime/bin/java" \
+    "${with[@]}" "$enclave_memory" "$@"
 }
 
 order=(baseline current current-no-cds current-c1)
@@ -101,7 +79,7 @@ for _ in $(seq "$runs"); do
 done
 for name in baseline current; do
   start "$name"
-  requests "$load"
+  signed_requests "$load"
   rss[$name]=$(rss_mib "$pid")
   stop
 done
