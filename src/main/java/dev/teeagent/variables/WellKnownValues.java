@@ -22,9 +22,10 @@ public final class WellKnownValues {
    * @throws InvalidValue when a stored value breaks its rule (it cannot, once set)
    */
   public static WellKnownValues read(VariableSource source, List<WellKnownVariable<?>> variables) {
+    VariableSource now = source.now();
     Map<WellKnownVariable<?>, Optional<?>> values = new HashMap<>();
     for (WellKnownVariable<?> variable : variables) {
-      values.put(variable, variable.read(source));
+      values.put(variable, variable.read(now));
     }
     return new WellKnownValues(Map.copyOf(values));
   }

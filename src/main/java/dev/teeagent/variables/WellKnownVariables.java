@@ -22,9 +22,12 @@ import okhttp3.HttpUrl;
  * The registry of well-known variables (DESIGN §5): each one's name, visibility, rule and parser,
  * in one place. {@link VariableRules} refuses at {@code set} time a value its parser refuses (after
  * decrypting a hidden one); the prompt and the transaction policy read typed values through the
- * same parsers. Adding a variable means adding it here and reading it where its rule is applied.
- * The docs' table of variables (marked {@code <!-- variables-table -->}) is tested against this
- * list. Variables not listed here may hold any text.
+ * same parsers. Variables not listed here may hold any text.
+ *
+ * <p>Adding a variable: declare it here and list it in {@link #ALL} (a {@code tx_} one is then read
+ * with the rest of the policy, {@link #named}), and read it where its rule is applied. The tests
+ * then ask for samples of values it accepts and refuses ({@code WellKnownSamples}) and for its row
+ * in the docs' table (marked {@code <!-- variables-table -->}, checked against {@link #ALL}).
  */
 public final class WellKnownVariables {
   private static final String LOOPBACK_HTTP =

@@ -6,8 +6,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.error.AgentException;
+import dev.teeagent.json.JsonMappers;
 import dev.teeagent.variables.WellKnownVariable.Visibility;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -63,6 +69,39 @@ class WellKnownVariablesTest {
     TreeSet<String> refused = new TreeSet<>(WellKnownSamples.FREE_TEXT);
     bad().forEach(arguments -> refused.add((String) arguments.get()[0]));
     assertThat(refused).isEqualTo(names);
+  }
+
+  @Test
+  void everyVariableDeclaredInTheRegistryIsListedInAll() throws IllegalAccessException {
+    List<WellKnownVariable<?>> declared = new ArrayList<>();
+    for (Field field : WellKnownVariables.class.getFields()) {
+      if (Modifier.isStatic(field.getModifiers()) && field.getType() == WellKnownVariable.class) {
+        declared.add((WellKnownVariable<?>) field.get(null));
+      }
+    }
+    assertThat(declared).hasSizeGreaterThan(10);
+    assertThat(WellKnownVariables.ALL).containsExactlyInAnyOrderElementsOf(declared);
+    for (WellKnownVariable<?> known : declared) {
+      assertThat(WellKnownVariables.find(known.name())).containsSame(known);
+    }
+  }
+
+  @Test
+  void oneReadSeesOneMomentOfTheState() {
+    AgentState state = new AgentState(rules, Clock.systemUTC(), JsonMappers.strict());
+    VariableSource before = state.now();
+    state.applyBatch(
+        BigInteger.ZERO,
+        List.of(set("tx_max_value_wei", "5", false)),
+        JsonMappers.strict().createObjectNode());
+    assertThat(
+            WellKnownValues.read(before, WellKnownVariables.named("tx_"))
+                .get(WellKnownVariables.TX_MAX_VALUE_WEI))
+        .isEmpty();
+    assertThat(
+            WellKnownValues.read(state, WellKnownVariables.named("tx_"))
+                .get(WellKnownVariables.TX_MAX_VALUE_WEI))
+        .contains(BigInteger.valueOf(5));
   }
 
   @ParameterizedTest(name = "{0} = {1}")
