@@ -95,13 +95,21 @@ public final class WellKnownVariables {
           "decimal chain ids (not 0)",
           text -> Uint256.parseDecimal(text).filter(id -> id.signum() > 0));
 
-  /** Kept as sent: a request's {@code rpc_url} must match an entry exactly. */
+  /**
+   * Kept as sent: a request's {@code rpc_url} (at most 2048 characters) must match an entry
+   * exactly.
+   */
   public static final WellKnownVariable<Set<String>> TX_ALLOWED_RPC_URLS =
       WellKnownVariable.list(
           "tx_allowed_rpc_urls",
           PUBLISHED,
-          "https URLs (" + LOOPBACK_HTTP + ") without user info or fragment",
-          text -> when(text, OutboundHttp::isAllowedUrl));
+          "https URLs of at most 2048 characters ("
+              + LOOPBACK_HTTP
+              + ") without user info or fragment",
+          text ->
+              when(
+                  text,
+                  t -> t.length() <= OutboundHttp.MAX_URL_LENGTH && OutboundHttp.isAllowedUrl(t)));
 
   /** Every well-known variable, in the order of the docs' table. */
   public static final List<WellKnownVariable<?>> ALL =

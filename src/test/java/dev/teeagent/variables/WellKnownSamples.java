@@ -49,7 +49,8 @@ public final class WellKnownSamples {
               "tx_allowed_rpc_urls",
               List.of(
                   "https://rpc.example.org",
-                  "http://127.0.0.1:8545,https://rpc.example.org/v2?key=abc")));
+                  "http://127.0.0.1:8545,https://rpc.example.org/v2?key=abc",
+                  "https://rpc.example/" + "p".repeat(2028))));
 
   /** Refused values: variable, value, code (and what the case shows). */
   public static Stream<Arguments> bad() {
@@ -105,7 +106,8 @@ public final class WellKnownSamples {
         bad("tx_allowed_chain_ids", "1,,31337", "empty_list_entry"),
         bad("tx_allowed_rpc_urls", "https://rpc.example,http://rpc.example", "invalid_value"),
         bad("tx_allowed_rpc_urls", "https://user:pass@rpc.example", "invalid_value"),
-        bad("tx_allowed_rpc_urls", "https://rpc.example#part", "invalid_value"));
+        bad("tx_allowed_rpc_urls", "https://rpc.example#part", "invalid_value"),
+        bad("tx_allowed_rpc_urls", "https://rpc.example/" + "p".repeat(2029), "invalid_value"));
   }
 
   /** The variables that take any text, so have no refused values. */
