@@ -1,7 +1,7 @@
 package dev.teeagent.transactions;
 
+import dev.teeagent.outbound.LazyClient;
 import java.time.Duration;
-import okhttp3.OkHttpClient;
 
 /** Opens {@link ChainRpc}s over one shared, hardened HTTP client (see {@link RpcHttpClient}). */
 public final class RpcConnector {
@@ -11,10 +11,10 @@ public final class RpcConnector {
   /** No answer the agent needs is near this size; a larger one is an attack or a mistake. */
   public static final long MAX_ANSWER_BYTES = 1024 * 1024;
 
-  private final OkHttpClient client;
+  private final LazyClient client;
 
   public RpcConnector(Duration callTimeout, long maxAnswerBytes) {
-    this.client = RpcHttpClient.create(callTimeout, maxAnswerBytes);
+    this.client = new LazyClient(() -> RpcHttpClient.create(callTimeout, maxAnswerBytes));
   }
 
   public static RpcConnector withDefaults() {
@@ -22,6 +22,6 @@ public final class RpcConnector {
   }
 
   ChainRpc connect(RpcUrl url) {
-    return new ChainRpc(url, client);
+    return new ChainRpc(url, client.get());
   }
 }
