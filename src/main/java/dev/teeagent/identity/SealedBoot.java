@@ -208,7 +208,10 @@ public final class SealedBoot implements AutoCloseable {
   private static CustodyStatement custody(AttestedKms kms, String keyId, Nsm nsm) {
     try {
       return KeyPolicyAnalyser.analyse(
-          kms.describeKey(keyId), kms.keyPolicy(keyId), nsm.describePcr(0).data());
+          kms.describeKey(keyId),
+          kms.keyPolicy(keyId),
+          kms.listGrants(keyId),
+          nsm.describePcr(0).data());
     } catch (CustodyException | NsmException e) {
       return new CustodyStatement(keyId, null, null, false, List.of(e.getMessage()));
     }
