@@ -249,7 +249,8 @@ public final class App implements AutoCloseable {
             new AttestationService.Limits(
                 attestationSettings.perSecond(), attestationSettings.maxClockSkew()),
             clock,
-            tls.map(TlsIdentity::spkiSha256));
+            tls.map(TlsIdentity::spkiSha256),
+            sealed.map(SealedBoot::attestedCustody));
     try {
       attestation.refresh();
     } catch (NsmException e) {

@@ -242,7 +242,12 @@ final class CborReader {
 
   /** Text from an untrusted document, made safe for a one-line report (no control characters). */
   static String printable(String text) {
-    String shortened = text.length() > 64 ? text.substring(0, 64) + "…" : text;
+    return printable(text, 64);
+  }
+
+  /** {@code text} cut after {@code max} characters, control characters as '?'. */
+  static String printable(String text, int max) {
+    String shortened = text.length() > max ? text.substring(0, max) + "…" : text;
     StringBuilder out = new StringBuilder();
     shortened.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
     return out.toString();

@@ -1,6 +1,7 @@
 package dev.teeagent.identity;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.teeagent.attestation.AttestedCustody;
 import dev.teeagent.attestation.Nsm;
 import dev.teeagent.attestation.NsmException;
 import dev.teeagent.config.ConfigException;
@@ -192,6 +193,12 @@ public final class SealedBoot implements AutoCloseable {
   public View view() {
     return new View(
         true, settings.newIdentity(), store.counter(), settings.stateDir().toString(), custody);
+  }
+
+  /** The custody statement as every attestation's user_data binds it (DESIGN §4). */
+  public AttestedCustody attestedCustody() {
+    return new AttestedCustody(
+        custody.keyId(), custody.origin(), custody.policySha256(), custody.locked());
   }
 
   private static SigningKey sealedKey(
