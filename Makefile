@@ -1,6 +1,7 @@
 # TEE Agent — build, run and test.
 #   make / make eif     the enclave image: build/tee-agent.eif and build/pcrs.json (needs Docker)
 #                         make eif OPERATOR_ADDRESS=0x… [TEE_NAME=my-agent]
+#   make kms-policy AWS_ACCOUNT=… HOST_ROLE=…   the locked KMS key policy for build/pcrs.json
 #   make run            build if needed, run the agent locally (simulated attestation) on port 7047
 #   make test           every test (unit, integration, interop, enclave scripts, format check)
 #   make jar            target/tee-agent.jar
@@ -78,6 +79,15 @@ eif:
 	@echo "image $(IMAGE) (sha256 $$(sha256sum $(IMAGE_TAR) | cut -c1-64))"
 	@echo "$(EIF): TEE_NAME=$(TEE_NAME) OPERATOR_ADDRESS=$(OPERATOR_ADDRESS); PCRs in $(PCRS):"
 	@jq -r 'to_entries[] | select(.key | startswith("PCR")) | "  \(.key) \(.value)"' $(PCRS)
+	@echo "the locked KMS key policy for this image: make kms-policy AWS_ACCOUNT=<12 digits> HOST_ROLE=<instance role>"
+
+# The locked KMS key policy with this image's PCR0 filled in (docs/custody.md), on stdout:
+#   make kms-policy AWS_ACCOUNT=111122223333 HOST_ROLE=tee-agent-host > kms-policy.json
+.PHONY: kms-policy
+kms-policy: $(JAR)
+	@test -f '$(PCRS)' || { echo "make kms-policy needs $(PCRS): run make eif first, or give PCRS=FILE" >&2; exit 2; }
+	@test -n '$(AWS_ACCOUNT)' -a -n '$(HOST_ROLE)' || { echo "make kms-policy needs AWS_ACCOUNT=<12 digits> HOST_ROLE=<the EC2 host's instance role>" >&2; exit 2; }
+	@./tee-agent kms-policy --pcrs '$(PCRS)' --account '$(AWS_ACCOUNT)' --host-role '$(HOST_ROLE)'
 
 jar: $(JAR)
 
