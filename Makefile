@@ -118,7 +118,7 @@ test: node-tools
 	rm -rf target/signed-answers
 	$(MVN) verify
 	node src/test/js/verify-all-signed.mjs target/signed-answers
-	node src/test/js/validate-answers.mjs src/main/resources/openapi.json target/signed-answers
+	node src/test/js/validate-answers.mjs src/main/resources/openapi.json target/signed-answers README.md docs/*.md
 
 clean:
 	$(MVN) -q clean

@@ -1,7 +1,7 @@
 // Holds every answer the integration tests received against the OpenAPI document the agent serves,
 // with code we did not write: @seriousme/openapi-schema-validator checks the document is OpenAPI
 // 3.1, and ajv (JSON Schema 2020-12, ajv-formats) checks each answer. Usage:
-//   node src/test/js/validate-answers.mjs src/main/resources/openapi.json target/signed-answers
+//   node src/test/js/validate-answers.mjs src/main/resources/openapi.json target/signed-answers [doc.md…]
 // Each answer N.json (exact body, recorded by dev.teeagent.testing.SignedAnswers) has N.meta: its
 // HTTP status and content type when seen, or transport "event-stream" (a stream's signed last
 // event) or "stand-in-route" (a route tests register beside the API). The operation is found from
@@ -9,7 +9,9 @@
 // does not list must be one of its x-unmatched-request-responses (404, 405, the HTTP layer's
 // refusals): a new endpoint without its description fails here. requests/*.json are request
 // bodies the agent accepted; each must conform to its operation's request schema. The document's
-// own request examples are checked too. Exits 1 naming every failure, and when nothing was recorded.
+// own request examples are checked too, and so is every request in the Markdown files given that is
+// marked for it: a line `<!-- openapi-request: POST /prompt -->` before a ```json block. Exits 1
+// naming every failure, and when nothing was recorded.
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
@@ -17,7 +19,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { recordedAnswers } from "./recorded-answers.mjs";
 
-const [specPath, dir] = process.argv.slice(2);
+const [specPath, dir, ...documents] = process.argv.slice(2);
 if (!specPath || !dir) {
   console.error("usage: validate-answers.mjs <openapi.json> <directory of recorded answers>");
   process.exit(2);
@@ -183,13 +185,50 @@ for (const [template, item] of Object.entries(spec.paths)) {
   }
 }
 
+// Requests in the documentation, marked `<!-- openapi-request: METHOD /path -->` before a json block.
+const MARKED = /<!-- openapi-request: ([A-Z]+) (\/[^ ]*) -->\s*```json\n([\s\S]*?)```/g;
+let documented = 0;
+let marked = 0;
+for (const document of documents) {
+  for (const [, method, path, text] of readFileSync(document, "utf8").matchAll(MARKED)) {
+    marked++;
+    const what = `${document}: the ${method} ${path} example`;
+    const operation = spec.paths[path]?.[method.toLowerCase()];
+    if (!operation?.requestBody) {
+      failures.push(`${what}: ${specPath} has no request body for ${method} ${path}`);
+      continue;
+    }
+    let value;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      failures.push(`${what}: not JSON: ${e.message}`);
+      continue;
+    }
+    const schema = pointer("paths", path, method.toLowerCase(), "requestBody", "content", "application/json", "schema");
+    if (check(schema, value, what)) documented++;
+  }
+}
+if (documents.length > 0 && marked === 0) {
+  failures.push(`${documents.join(", ")}: no request marked <!-- openapi-request: METHOD /path -->`);
+}
+
 if (failures.length > 0) {
   console.error(`${failures.length} answers or requests do not conform to ${specPath}:`);
   for (const failure of failures) console.error(`  ${failure}`);
   process.exit(1);
 }
+// The signed operations whose success no test received: worth a test, not (yet) a failure.
+const unexercised = Object.entries(spec.paths).flatMap(([template, item]) =>
+  Object.entries(item)
+    .filter(([, operation]) => !operation["x-unsigned"])
+    .map(([method]) => `${method.toUpperCase()} ${template} 200`)
+    .filter((pair) => !seen.has(pair)),
+);
+if (unexercised.length > 0) console.log(`no answer received for: ${unexercised.join(", ")}`);
 console.log(
   `all ${validated} signed answers conform to ${specPath} (ajv, JSON Schema 2020-12): ` +
-    `${seen.size} operation/status pairs; ${requests} accepted request bodies and ${examples} ` +
-    `examples conform; ${standIn} answers of stand-in routes (their errors checked)`,
+    `${seen.size} operation/status pairs; ${requests} accepted request bodies, ${examples} ` +
+    `examples and ${documented} marked requests in ${documents.length} documents conform; ` +
+    `${standIn} answers of stand-in routes (their errors checked)`,
 );

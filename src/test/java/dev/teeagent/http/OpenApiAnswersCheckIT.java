@@ -8,6 +8,8 @@ import dev.teeagent.testing.NodeScript;
 import dev.teeagent.testing.TestAgent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,9 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The check {@code make test} runs after the suite (src/test/js/validate-answers.mjs: every
  * recorded answer against openapi.json, with ajv) is not a check that cannot fail: it passes the
- * agent's genuine answers, and names an answer missing a required member, one on a path the
- * document does not list, one with a status its operation does not list, an error code under
- * another status, an accepted request the request schema refuses, and an empty record.
+ * agent's genuine answers and the marked requests of docs/api.md, and names an answer missing a
+ * required member, one on a path the document does not list, one with a status its operation does
+ * not list, an error code under another status, an accepted request the request schema refuses, a
+ * marked documentation request it refuses, and an empty record.
  */
 class OpenApiAnswersCheckIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -38,10 +41,29 @@ class OpenApiAnswersCheckIT {
   }
 
   @Test
-  void passesTheAgentsOwnAnswers() throws Exception {
-    NodeScript.Outcome pass = check(dir);
+  void passesTheAgentsOwnAnswersAndTheRequestsOfTheApiReference() throws Exception {
+    NodeScript.Outcome pass = check(dir, "docs/api.md");
     assertThat(pass.exit()).as(pass.output()).isZero();
-    assertThat(pass.output()).contains("all 5 signed answers conform");
+    assertThat(pass.output())
+        .contains("all 5 signed answers conform")
+        .contains("3 marked requests in 1 documents conform");
+  }
+
+  @Test
+  void failsOnAMarkedDocumentationRequestTheSchemaRefusesAndOnADocumentWithoutAny()
+      throws Exception {
+    Path guide = dir.resolve("guide.md");
+    Files.writeString(
+        guide,
+        "Ask:\n\n<!-- openapi-request: POST /prompt -->\n```json\n{\"messages\": []}\n```\n");
+    NodeScript.Outcome fail = check(dir, guide.toString());
+    assertThat(fail.exit()).isEqualTo(1);
+    assertThat(fail.output()).contains("guide.md: the POST /prompt example").contains("messages");
+
+    Files.writeString(guide, "No marked request here.\n");
+    NodeScript.Outcome none = check(dir, guide.toString());
+    assertThat(none.exit()).isEqualTo(1);
+    assertThat(none.output()).contains("no request marked");
   }
 
   @Test
@@ -119,8 +141,10 @@ class OpenApiAnswersCheckIT {
     return check(dir);
   }
 
-  private static NodeScript.Outcome check(Path records) {
-    return NodeScript.outcome(
-        "src/test/js/validate-answers.mjs", "src/main/resources/openapi.json", records.toString());
+  private static NodeScript.Outcome check(Path records, String... documents) {
+    List<String> args =
+        new ArrayList<>(List.of("src/main/resources/openapi.json", records.toString()));
+    args.addAll(List.of(documents));
+    return NodeScript.outcome("src/test/js/validate-answers.mjs", args.toArray(String[]::new));
   }
 }
