@@ -94,6 +94,21 @@ class OpenApiDocumentTest {
   }
 
   @Test
+  void describesEveryMemberOfTheSignedEnvelopeAndRequiresNoOther() {
+    JsonNode envelope = SPEC.at("/components/schemas/Envelope");
+    Set<String> described = new TreeSet<>();
+    envelope.get("properties").fieldNames().forEachRemaining(described::add);
+    Set<String> required = new TreeSet<>();
+    envelope.get("required").forEach(member -> required.add(member.asText()));
+    assertThat(described)
+        .as("a member ResponseSigner adds must be described in openapi.json's Envelope")
+        .containsAll(ResponseSigner.ENVELOPE_MEMBERS);
+    assertThat(ResponseSigner.ENVELOPE_MEMBERS).containsAll(required);
+    // Answers may gain members (DESIGN §9): the envelope must not refuse what it does not list.
+    assertThat(envelope.path("additionalProperties").asBoolean(true)).isTrue();
+  }
+
+  @Test
   void isTheDocumentTheAgentServes() throws Exception {
     assertThat(OpenApiDocument.bytes())
         .isEqualTo(Files.readAllBytes(Path.of("src/main/resources/openapi.json")));
