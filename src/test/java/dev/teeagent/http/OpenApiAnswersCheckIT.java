@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * recorded answer against openapi.json, with ajv) is not a check that cannot fail: it passes the
  * agent's genuine answers and the marked requests of docs/api.md, and names an answer missing a
  * required member, one on a path the document does not list, one with a status its operation does
- * not list, an error code under another status, an accepted request the request schema refuses, a
- * marked documentation request it refuses, and an empty record.
+ * not list, an error code under another status, an accepted request the request schema refuses, an
+ * unknown field it accepts, a marked documentation request it refuses, and an empty record.
  */
 class OpenApiAnswersCheckIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -103,16 +103,24 @@ class OpenApiAnswersCheckIT {
   }
 
   @Test
-  void failsOnAnAcceptedRequestTheRequestSchemaRefuses() throws Exception {
+  void failsOnAnAcceptedRequestTheSchemaRefusesAndOnAnUnknownFieldTheSchemaAccepts()
+      throws Exception {
     Files.createDirectories(dir.resolve("requests"));
-    Files.writeString(
-        dir.resolve("requests/1.json"),
-        "{\"method\":\"POST\",\"path\":\"/api/v1/prompt\",\"status\":200,"
-            + "\"body\":\"{\\\"messages\\\":[{\\\"role\\\":\\\"user\\\",\\\"content\\\":\\\"hi\\\"}],"
-            + "\\\"temperature\\\":7}\"}");
+    ObjectNode accepted = MAPPER.createObjectNode().put("method", "POST");
+    accepted.put("path", "/api/v1/prompt").put("status", 200).putNull("error_code");
+    accepted.put(
+        "body", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":7}");
+    Files.writeString(dir.resolve("requests/1.json"), accepted.toString());
+    ObjectNode refused = accepted.deepCopy().put("status", 400).put("error_code", "unknown_field");
+    refused.put("body", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    Files.writeString(dir.resolve("requests/2.json"), refused.toString());
     NodeScript.Outcome fail = check(dir);
     assertThat(fail.exit()).isEqualTo(1);
-    assertThat(fail.output()).contains("requests/1.json").contains("temperature");
+    assertThat(fail.output())
+        .contains("2 answers or requests")
+        .contains("requests/1.json")
+        .contains("temperature")
+        .contains("requests/2.json (POST /api/v1/prompt 400): refused as unknown_field");
   }
 
   @Test

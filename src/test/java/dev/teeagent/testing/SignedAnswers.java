@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * signatures, src/test/js/validate-answers.mjs (ajv) validates each against its operation in
  * src/main/resources/openapi.json. Beside {@code N.json}, {@code N.meta} says how the answer came:
  * its HTTP status and content type when seen, an event stream's last event, or a stand-in route
- * that is not part of the API. Request bodies the agent accepted are kept in {@code requests/}.
+ * that is not part of the API. Request bodies sent with {@link TestAgent#post} are kept in {@code
+ * requests/}, with the status and error code they were answered with.
  */
 public final class SignedAnswers {
   private static final AtomicLong COUNT = new AtomicLong();
@@ -74,18 +75,17 @@ public final class SignedAnswers {
   }
 
   /**
-   * Records a request body the agent accepted ({@code status} 2xx), so that the check can hold it
-   * against the request schema of its operation: the documented schema may not refuse what the
-   * agent takes.
+   * Records a request body with the status and error code it was answered with, so that the check
+   * can hold it against the request schema of its operation: the documented schema may not refuse
+   * what the agent accepted (2xx), nor accept what the agent refused as an unknown field.
    */
-  public static void recordAcceptedRequest(String method, String path, int status, String body) {
-    if (status < 200 || status > 299) {
-      return;
-    }
+  public static void recordRequest(
+      String method, String path, String body, int status, byte[] answer) {
     ObjectNode request = MAPPER.createObjectNode();
     request.put("method", method);
     request.put("path", path);
     request.put("status", status);
+    request.put("error_code", errorCode(answer));
     request.put("body", body);
     Path dir = directory().resolve("requests");
     try {
@@ -95,6 +95,15 @@ public final class SignedAnswers {
           MAPPER.writeValueAsBytes(request));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The error code of a signed error answer, or null (a success, a stream, not JSON). */
+  private static String errorCode(byte[] answer) {
+    try {
+      return MAPPER.readTree(answer).path("error").path("code").textValue();
+    } catch (IOException notJson) {
+      return null;
     }
   }
 }

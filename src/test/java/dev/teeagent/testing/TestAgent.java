@@ -127,7 +127,7 @@ public final class TestAgent implements AutoCloseable {
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
     Reply reply = send(request, headers);
-    SignedAnswers.recordAcceptedRequest("POST", pathAndQuery, reply.status(), json);
+    SignedAnswers.recordRequest("POST", pathAndQuery, json, reply.status(), reply.body());
     return reply;
   }
 
