@@ -120,12 +120,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 node-tools: node_modules/.package-lock.json
 
-# After the suite, every signed answer the integration tests received is checked by an independent
-# verifier (npm canonicalize + ethers); it fails on any that does not verify, or when none was kept.
+# After the suite, every signed answer the integration tests received is checked by independent
+# code: its signature (npm canonicalize + ethers), then its shape against the OpenAPI document of
+# its operation and status (ajv; docs/api.md). Either fails on any answer that does not pass, or
+# when none was kept.
 test: node-tools
 	rm -rf target/signed-answers
 	$(MVN) verify
 	node src/test/js/verify-all-signed.mjs target/signed-answers
+	node src/test/js/validate-answers.mjs src/main/resources/openapi.json target/signed-answers README.md docs/*.md
 
 clean:
 	$(MVN) -q clean
