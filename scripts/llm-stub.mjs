@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // A local stand-in for an OpenAI-compatible provider (OpenRouter's chat-completions shape), so the
 // quickstart can show a signed prompt answer without a provider account. It answers every
-// POST …/chat/completions with a fixed sentence naming the last user message, as JSON or, when
-// the request says "stream": true, as server-sent events. It never stores or prints the key.
+// POST …/chat/completions with a fixed sentence naming the last user message, as JSON (it does
+// not stream). It asks for a bearer key, as a provider does, and never stores or prints it.
 //
 //   node scripts/llm-stub.mjs [--port 18080]      then: llm_base_url = http://127.0.0.1:18080/api/v1
 import { createServer } from "node:http";
@@ -42,24 +42,6 @@ function completion(request, content) {
   };
 }
 
-function stream(res, request, content) {
-  res.writeHead(200, { "Content-Type": "text/event-stream" });
-  const chunk = (delta, finish) => ({
-    id: "gen-stub-1",
-    object: "chat.completion.chunk",
-    created: CREATED,
-    model: request.model,
-    choices: [{ index: 0, delta, finish_reason: finish }],
-  });
-  const words = content.split(/(?<= )/);
-  res.write(`data: ${JSON.stringify(chunk({ role: "assistant", content: "" }, null))}\n\n`);
-  for (const word of words) res.write(`data: ${JSON.stringify(chunk({ content: word }, null))}\n\n`);
-  const last = chunk({}, "stop");
-  last.usage = { prompt_tokens: 10, completion_tokens: words.length, total_tokens: 10 + words.length };
-  res.write(`data: ${JSON.stringify(last)}\n\n`);
-  res.end("data: [DONE]\n\n");
-}
-
 const server = createServer((req, res) => {
   const chunks = [];
   req.on("data", (c) => chunks.push(c));
@@ -76,9 +58,11 @@ const server = createServer((req, res) => {
     } catch {
       return reply(res, 400, { error: { message: "the body is not JSON" } });
     }
-    const content = answerTo(request);
-    console.log(`llm-stub: ${request.stream ? "streamed" : "answered"} a prompt for ${request.model}`);
-    return request.stream ? stream(res, request, content) : reply(res, 200, completion(request, content));
+    if (request.stream) {
+      return reply(res, 400, { error: { message: "the stub does not stream: leave out \"stream\"" } });
+    }
+    console.log(`llm-stub: answered a prompt for ${request.model}`);
+    return reply(res, 200, completion(request, answerTo(request)));
   });
 });
 
