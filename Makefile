@@ -20,7 +20,7 @@ JAVA := $(JAVA_HOME)/bin/java
 MVN := ./mvnw -B -ntp
 
 # Build-time identity of the agent. The development operator is anvil's well-known account #0: its
-# private key is public (README), so `make run` uses it only when no OPERATOR_ADDRESS is given, and
+# private key is public (docs/operators.md), so `make run` uses it only when no OPERATOR_ADDRESS is given, and
 # `make eif` refuses it.
 DEV_OPERATOR := 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
 TEE_NAME ?= tee-agent-dev
