@@ -65,7 +65,7 @@ abstract class OperatorRun implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
     try {
       List<OperatorSession.Entry> entries = entries();
-      SigningKey key = options.operatorKey(System.getenv());
+      SigningKey key = options.operatorKey(TeeAgentCli.environment(spec));
       AgentClient client = new AgentClient(options.url, mapper, options.timeout);
       AgentAttester.AttestedAgent agent = options.attest(client, clock, random, err());
       OperatorSession session = new OperatorSession(client, agent, key, mapper, random, clock);

@@ -4,7 +4,7 @@ import dev.teeagent.outbound.LazyClient;
 import java.time.Duration;
 
 /** Opens {@link ChainRpc}s over one shared, hardened HTTP client (see {@link RpcHttpClient}). */
-public final class RpcConnector {
+public final class RpcConnector implements AutoCloseable {
   /** Per JSON-RPC call, connect to last byte. */
   public static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
@@ -23,5 +23,11 @@ public final class RpcConnector {
 
   ChainRpc connect(RpcUrl url) {
     return new ChainRpc(url, client.get());
+  }
+
+  /** Ends the client's threads and pooled connections (the agent stops, or its start failed). */
+  @Override
+  public void close() {
+    client.close();
   }
 }

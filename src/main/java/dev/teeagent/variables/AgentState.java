@@ -133,6 +133,17 @@ public final class AgentState implements VariableSource {
   /** Hidden values in plaintext: for the agent's own use, never for an answer or a log. */
   @Override
   public Optional<String> value(String name) {
+    return valueIn(snapshot, name);
+  }
+
+  /** The variables of the current snapshot, which later batches do not change. */
+  @Override
+  public VariableSource now() {
+    Snapshot fixed = snapshot;
+    return name -> valueIn(fixed, name);
+  }
+
+  private static Optional<String> valueIn(Snapshot snapshot, String name) {
     return Optional.ofNullable(snapshot.variables().get(name)).map(Variable::value);
   }
 
