@@ -53,6 +53,9 @@ import picocli.CommandLine.Option;
       "\"Measurements\" of nitro-cli build-enclave) and/or --pcrN HEX for any N in 0..31,",
       "e.g. --pcr0 <96 hex digits> --pcr8 <96 hex digits>. Without any, the code is not pinned",
       "and the verdict is NOT VERIFIED unless --allow-any-code is given.",
+      "Custody: an agent with a sealed identity attests its KMS key and whether that key's policy",
+      "is locked to its image; verify reports it, and --require-locked fails when it is absent or",
+      "not locked.",
       "Exit status: 0 verified, 1 a check failed or the code is not pinned, 2 usage error."
     })
 final class VerifyCommand implements Callable<Integer> {
@@ -94,10 +97,13 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-age",
-      paramLabel = "SECONDS",
+      paramLabel = "DURATION",
       defaultValue = "300",
-      description = "--url: how far the document's time may be from now (default: 300).")
-  int maxAgeSeconds;
+      converter = DurationConverter.BareSeconds.class,
+      description =
+          "--url: how far the document's time may be from now, e.g. 90s or 2h; a bare number is"
+              + " seconds (default: 300).")
+  Duration maxAge;
 
   @Option(
       names = "--allow-debug",
@@ -110,6 +116,13 @@ final class VerifyCommand implements Callable<Integer> {
           "Accept the document without expected PCRs: it then proves a genuine enclave, not which"
               + " code it runs.")
   boolean allowAnyCode;
+
+  @Option(
+      names = "--require-locked",
+      description =
+          "--url: fail unless the agent attests custody of its sealed identity under a KMS key"
+              + " whose policy is locked to its image (docs/custody.md).")
+  boolean requireLocked;
 
   @Option(
       names = "--timeout",
@@ -128,13 +141,18 @@ final class VerifyCommand implements Callable<Integer> {
     if ((url == null) == (document == null)) {
       throw usage("give exactly one of --url and --document");
     }
+    if (document != null && requireLocked) {
+      throw usage(
+          "--require-locked applies to --url only: custody is in the agent's user_data preimage,"
+              + " which a saved document does not carry");
+    }
     if (url != null && (at != null || atDocumentTime || nonce != null)) {
       throw usage("--at, --at-document-time and --nonce apply to --document only");
     }
     if (at != null && atDocumentTime) {
       throw usage("give at most one of --at and --at-document-time");
     }
-    if (maxAgeSeconds < 1) {
+    if (maxAge.compareTo(Duration.ofSeconds(1)) < 0) {
       throw usage("--max-age must be at least 1 second");
     }
     ObjectMapper mapper = JsonMappers.strict();
@@ -170,6 +188,9 @@ final class VerifyCommand implements Callable<Integer> {
                 fields.put("url", url.toString());
                 fields.put("agent", agent.address().checksummed());
                 fields.put("user_data_preimage", agent.preimage());
+                if (agent.preimage().custody() != null) {
+                  fields.put("custody", agent.preimage().custody());
+                }
                 String pin = agent.preimage().tlsSpkiSha256();
                 if (SpkiPin.isPin(pin)) {
                   fields.put("tls_spki_sha256", pin);
@@ -225,8 +246,7 @@ final class VerifyCommand implements Callable<Integer> {
   private AgentVerifier.AgentReport verifyOnline(
       AttestationVerifier verifier, ExpectedPcrs pcrs, ObjectMapper mapper, AgentClient client) {
     return new AgentVerifier(verifier, client.httpClient(), mapper, new SecureRandom())
-        .verify(
-            url, new AgentVerifier.Options(pcrs, Duration.ofSeconds(maxAgeSeconds), allowDebug));
+        .verify(url, new AgentVerifier.Options(pcrs, maxAge, allowDebug, requireLocked));
   }
 
   private VerificationOptions offlineOptions(ExpectedPcrs pcrs) {

@@ -7,6 +7,7 @@ import dev.teeagent.crypto.Secp256k1;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import dev.teeagent.variables.InvalidValue;
+import dev.teeagent.variables.NonceGate;
 import dev.teeagent.variables.VariableSource;
 import dev.teeagent.variables.WellKnownValues;
 import dev.teeagent.variables.WellKnownVariable;
@@ -294,14 +295,14 @@ public final class TransactionPolicy {
     Address signer = recover(request, authorization);
     BigInteger nonce = authorization.nonce().value();
     if (signer.equals(operator)) {
-      requireNext(nonce, operatorNonce.get(), "the operator's");
+      NonceGate.requireNext(NonceGate.OPERATOR, nonce, operatorNonce.get());
       return new Admission(Mode.OPERATOR, Optional.of(signer), rules, request);
     }
     if (request.fillNonce() != null) {
       throw fillOperatorOnly();
     }
     if (rules.get(WellKnownVariables.TX_API_SIGNERS).orElse(Set.of()).contains(signer)) {
-      requireNext(nonce, signerNonces.next(signer), signer + "'s");
+      NonceGate.requireNext(SignerNonces.counter(signer), nonce, signerNonces.next(signer));
       return new Admission(Mode.API_SIGNER, Optional.of(signer), rules, request);
     }
     throw refuse(
@@ -356,14 +357,6 @@ public final class TransactionPolicy {
 
   private static String sorted(Set<BigInteger> ids) {
     return String.join(",", new TreeSet<>(ids).stream().map(BigInteger::toString).toList());
-  }
-
-  private static void requireNext(BigInteger nonce, BigInteger expected, String whose) {
-    if (!nonce.equals(expected)) {
-      throw new AgentException(
-          ErrorCode.STALE_NONCE,
-          "authorization nonce " + nonce + " is not " + whose + " next nonce (" + expected + ")");
-    }
   }
 
   private AgentException budgetExceeded(BigInteger budget, BigInteger cost) {
