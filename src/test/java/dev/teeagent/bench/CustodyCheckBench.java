@@ -7,6 +7,7 @@ import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.attestation.UserDataPreimage;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.custody.AttestedKms;
+import dev.teeagent.custody.KeyDescription;
 import dev.teeagent.custody.KeyGrants;
 import dev.teeagent.custody.KeyPolicyAnalyser;
 import dev.teeagent.custody.KmsSettings;
@@ -93,6 +94,7 @@ public final class CustodyCheckBench {
                   Duration.ofSeconds(30)))) {
         byte[] blob = kms.generateDataKey(keyId, context, document).ciphertextBlob();
         byte[] policyBytes = kms.keyPolicy(keyId);
+        KeyDescription description = kms.describeKey(keyId);
         SigningKey agentKey = SigningKey.generate(random);
         ObjectMapper mapper = JsonMappers.strict();
         UserDataPreimage plain =
@@ -122,6 +124,7 @@ public final class CustodyCheckBench {
             () ->
                 KeyPolicyAnalyser.analyse(
                     kms.describeKey(keyId), kms.keyPolicy(keyId), KeyGrants.none(), pcr0));
+        ops.put("ListGrants alone", () -> kms.listGrants(keyId));
         ops.put(
             "custody check with ListGrants",
             () ->
@@ -129,9 +132,7 @@ public final class CustodyCheckBench {
                     kms.describeKey(keyId), kms.keyPolicy(keyId), kms.listGrants(keyId), pcr0));
         ops.put(
             "analyser alone (no KMS call)",
-            () ->
-                KeyPolicyAnalyser.analyse(
-                    kms.describeKey(keyId), policyBytes, KeyGrants.none(), pcr0));
+            () -> KeyPolicyAnalyser.analyse(description, policyBytes, KeyGrants.none(), pcr0));
         ops.put("user_data without custody", () -> plain.userData(mapper));
         ops.put("user_data with custody", () -> withCustody.userData(mapper));
         CustodyBench.report(ops, rounds, 2);
