@@ -20,7 +20,7 @@ JAVA := $(JAVA_HOME)/bin/java
 MVN := ./mvnw -B -ntp
 
 # Build-time identity of the agent. The development operator is anvil's well-known account #0: its
-# private key is public (README), so `make run` uses it only when no OPERATOR_ADDRESS is given, and
+# private key is public (docs/operators.md), so `make run` uses it only when no OPERATOR_ADDRESS is given, and
 # `make eif` refuses it.
 DEV_OPERATOR := 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
 TEE_NAME ?= tee-agent-dev
@@ -120,12 +120,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 node-tools: node_modules/.package-lock.json
 
-# After the suite, every signed answer the integration tests received is checked by an independent
-# verifier (npm canonicalize + ethers); it fails on any that does not verify, or when none was kept.
+# After the suite, every signed answer the integration tests received is checked by independent
+# code: its signature (npm canonicalize + ethers), then its shape against the OpenAPI document of
+# its operation and status (ajv; docs/api.md). Either fails on any answer that does not pass, or
+# when none was kept.
 test: node-tools
 	rm -rf target/signed-answers
 	$(MVN) verify
 	node src/test/js/verify-all-signed.mjs target/signed-answers
+	node src/test/js/validate-answers.mjs src/main/resources/openapi.json target/signed-answers README.md docs/*.md
 
 clean:
 	$(MVN) -q clean

@@ -2,6 +2,7 @@ package dev.teeagent.attestation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.teeagent.attestation.VerificationReport.Step;
+import dev.teeagent.json.UntrustedText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -82,11 +83,11 @@ public record AttestedCustody(String keyId, String origin, String policySha256, 
     }
     String what =
         "KMS key "
-            + CborReader.printable(custody.keyId())
+            + UntrustedText.quote(custody.keyId(), 64)
             + " (origin "
-            + CborReader.printable(String.valueOf(custody.origin()))
+            + UntrustedText.quote(String.valueOf(custody.origin()), 64)
             + ", policy sha256 "
-            + CborReader.printable(String.valueOf(custody.policySha256()))
+            + UntrustedText.quote(String.valueOf(custody.policySha256()), 64)
             + ")";
     if (custody.locked()) {
       return Optional.of(
@@ -107,7 +108,7 @@ public record AttestedCustody(String keyId, String origin, String policySha256, 
   private static String reasons(JsonNode reasons) {
     List<String> texts = new ArrayList<>();
     if (reasons.isArray()) {
-      reasons.forEach(reason -> texts.add(CborReader.printable(reason.asText(""), 200)));
+      reasons.forEach(reason -> texts.add(UntrustedText.quote(reason.asText(""), 200)));
     }
     return texts.isEmpty() ? "" : " (as /config says: " + String.join("; ", texts) + ")";
   }

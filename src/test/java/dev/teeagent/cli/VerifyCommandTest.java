@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code verify --document} on the real AWS documents, in process. */
 class VerifyCommandTest {
@@ -166,6 +168,36 @@ class VerifyCommandTest {
     assertThat(locked.exit()).isEqualTo(2);
     assertThat(locked.err())
         .contains("--require-locked applies to --url only: custody is in the agent's user_data");
+  }
+
+  @Test
+  void maxAgeTakesTheOneDurationSyntaxAndABareNumberStaysSeconds() {
+    assertThat(maxAge("2h")).isEqualTo(Duration.ofHours(2));
+    assertThat(maxAge("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(maxAge("PT10M")).isEqualTo(Duration.ofMinutes(10));
+    assertThat(maxAge("45")).isEqualTo(Duration.ofSeconds(45));
+    assertThat(maxAge(null)).isEqualTo(Duration.ofSeconds(300));
+  }
+
+  @Test
+  void aBadMaxAgeIsAUsageErrorNamingTheFlag() {
+    for (String bad : new String[] {"2 days", "-5s", "0", "soon"}) {
+      CliRun run = verify("--url", "http://127.0.0.1:1", "--max-age", bad);
+      assertThat(run.exit()).as(bad).isEqualTo(2);
+      assertThat(run.err()).as(bad).contains("--max-age");
+    }
+    assertThat(verify("--url", "http://127.0.0.1:1", "--max-age", "500ms").err())
+        .contains("--max-age must be at least 1 second");
+  }
+
+  private static Duration maxAge(String value) {
+    String[] args =
+        value == null
+            ? new String[] {"verify", "--url", "http://127.0.0.1:1"}
+            : new String[] {"verify", "--url", "http://127.0.0.1:1", "--max-age", value};
+    CommandLine.ParseResult parsed = TeeAgentCli.commandLine(args).parseArgs(args);
+    VerifyCommand command = (VerifyCommand) parsed.subcommand().commandSpec().userObject();
+    return command.maxAge;
   }
 
   @Test
