@@ -64,6 +64,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -201,8 +202,20 @@ public final class App implements AutoCloseable {
     BuildInfo build =
         buildInfo.withSigningBackend(nativeSigner.isPresent() ? "libsecp256k1" : "java");
     Instant startedAt = clock.instant();
-    ResponseSigner signer = new ResponseSigner(settings.teeName(), agentKey, clock);
     AgentState state = new AgentState(new VariableRules(new HiddenValues(agentKey)), clock, mapper);
+    // With a sealed identity the counter is the last stored snapshot's, so that a host handing
+    // back an older one shows in every answer; without, the changes committed since the start.
+    LongSupplier counter = sealed.isPresent() ? sealed.get()::counter : state::commits;
+    ResponseSigner signer =
+        new ResponseSigner(
+            settings.teeName(),
+            agentKey,
+            clock,
+            () -> {
+              AgentState.Snapshot now = state.snapshot();
+              return new ResponseSigner.SignedState(
+                  counter.getAsLong(), now.auditLength(), now.auditHead());
+            });
     Eip712.Domain domain = Eip712.Domain.of(settings.teeName(), agentKey.address());
     VariableService variables =
         new VariableService(domain, settings.operator(), state, clock, mapper);

@@ -1,11 +1,13 @@
 package dev.teeagent.transactions;
 
+import dev.teeagent.config.DurationText;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import dev.teeagent.json.Uint256;
 import dev.teeagent.variables.VariableSource;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,6 +27,7 @@ record PolicyVariables(
     Optional<BigInteger> maxValueWei,
     Optional<BigInteger> maxFeeWei,
     Optional<BigInteger> budgetWei,
+    Duration budgetWindow,
     Optional<Set<Address>> allowedTo,
     Set<String> allowedCalls,
     Optional<Set<BigInteger>> allowedChainIds,
@@ -34,6 +37,7 @@ record PolicyVariables(
   static final String MAX_VALUE = "tx_max_value_wei";
   static final String MAX_FEE = "tx_max_fee_wei";
   static final String BUDGET = "tx_budget_wei";
+  static final String BUDGET_WINDOW = "tx_budget_window";
   static final String ALLOWED_TO = "tx_allowed_to";
   static final String ALLOWED_CALLS = "tx_allowed_calls";
   static final String ALLOWED_CHAIN_IDS = "tx_allowed_chain_ids";
@@ -51,6 +55,7 @@ record PolicyVariables(
         source.value(MAX_VALUE).map(v -> amount(MAX_VALUE, v)),
         source.value(MAX_FEE).map(v -> amount(MAX_FEE, v)),
         source.value(BUDGET).map(v -> amount(BUDGET, v)),
+        budgetWindow(source),
         source.value(ALLOWED_TO).map(v -> list(ALLOWED_TO, v, PolicyVariables::address)),
         source
             .value(ALLOWED_CALLS)
@@ -81,6 +86,22 @@ record PolicyVariables(
       entries.add(parsed);
     }
     return Set.copyOf(entries);
+  }
+
+  /** {@code tx_budget_window}, or {@link BudgetLedger#DEFAULT_WINDOW} when it is not set. */
+  static Duration budgetWindow(VariableSource source) {
+    return source
+        .value(BUDGET_WINDOW)
+        .map(
+            v ->
+                DurationText.parse(v)
+                    .filter(
+                        d ->
+                            d.compareTo(Duration.ofSeconds(1)) >= 0
+                                && d.compareTo(BudgetLedger.MAX_WINDOW) <= 0)
+                    .orElseThrow(
+                        () -> invalid(BUDGET_WINDOW, "is not a duration from 1s to 366 days")))
+        .orElse(BudgetLedger.DEFAULT_WINDOW);
   }
 
   private static BigInteger amount(String name, String value) {
