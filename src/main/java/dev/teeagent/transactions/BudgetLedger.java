@@ -1,5 +1,6 @@
 package dev.teeagent.transactions;
 
+import dev.teeagent.variables.WellKnownValues;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +26,7 @@ public final class BudgetLedger {
   public static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
 
   /** The longest {@code tx_budget_window} (spendings older than this are forgotten). */
-  public static final Duration MAX_WINDOW = Duration.ofDays(366);
+  public static final Duration MAX_WINDOW = WellKnownValues.MAX_BUDGET_WINDOW;
 
   /** One signed transaction's value + max fee, at unix milliseconds {@code at}. */
   public record Spending(long at, BigInteger wei) {

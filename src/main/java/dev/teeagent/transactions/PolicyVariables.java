@@ -1,11 +1,11 @@
 package dev.teeagent.transactions;
 
-import dev.teeagent.config.DurationText;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import dev.teeagent.json.Uint256;
 import dev.teeagent.variables.VariableSource;
+import dev.teeagent.variables.WellKnownValues;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -94,11 +94,7 @@ record PolicyVariables(
         .value(BUDGET_WINDOW)
         .map(
             v ->
-                DurationText.parse(v)
-                    .filter(
-                        d ->
-                            d.compareTo(Duration.ofSeconds(1)) >= 0
-                                && d.compareTo(BudgetLedger.MAX_WINDOW) <= 0)
+                WellKnownValues.budgetWindow(v)
                     .orElseThrow(
                         () -> invalid(BUDGET_WINDOW, "is not a duration from 1s to 366 days")))
         .orElse(BudgetLedger.DEFAULT_WINDOW);

@@ -1,12 +1,15 @@
 package dev.teeagent.variables;
 
+import dev.teeagent.config.DurationText;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import dev.teeagent.json.Uint256;
 import dev.teeagent.outbound.OutboundHttp;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -40,6 +43,13 @@ public final class WellKnownValues {
           Map.entry("tx_max_value_wei", one("a decimal amount of wei", WellKnownValues::isUint256)),
           Map.entry("tx_max_fee_wei", one("a decimal amount of wei", WellKnownValues::isUint256)),
           Map.entry("tx_budget_wei", one("a decimal amount of wei", WellKnownValues::isUint256)),
+          Map.entry(
+              "tx_budget_window",
+              one(
+                  "a duration from 1s to 366 days ("
+                      + DurationText.EXAMPLES
+                      + ", or ISO-8601 such as P7D)",
+                  v -> budgetWindow(v).isPresent())),
           Map.entry("tx_allowed_to", list("addresses", WellKnownValues::isAddress)),
           Map.entry("tx_api_signers", list("addresses", WellKnownValues::isAddress)),
           Map.entry(
@@ -54,7 +64,17 @@ public final class WellKnownValues {
               "tx_allowed_rpc_urls",
               list("https URLs (http only to 127.0.0.1 or [::1])", OutboundHttp::isAllowedUrl)));
 
+  /** The longest {@code tx_budget_window}: a year and a day, so a yearly budget fits. */
+  public static final Duration MAX_BUDGET_WINDOW = Duration.ofDays(366);
+
   private WellKnownValues() {}
+
+  /** {@code tx_budget_window}'s value as a duration; empty when out of 1 s to 366 days. */
+  public static Optional<Duration> budgetWindow(String value) {
+    return DurationText.parse(value)
+        .filter(
+            d -> d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(MAX_BUDGET_WINDOW) <= 0);
+  }
 
   private static Format one(String description, Predicate<String> valid) {
     return new Format(false, description, valid);

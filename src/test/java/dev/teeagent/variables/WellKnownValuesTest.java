@@ -18,6 +18,9 @@ class WellKnownValuesTest {
         "tx_allowed_chain_ids|1,31337",
         "tx_max_value_wei|1000000000000000000",
         "tx_open|false",
+        "tx_budget_window|24h",
+        "tx_budget_window|P7D",
+        "tx_budget_window|1s",
         "prompt_max_per_minute|60",
         "some_other_name|anything , at all,,"
       })
@@ -39,6 +42,9 @@ class WellKnownValuesTest {
         "tx_max_fee_wei|-1|invalid_value",
         "tx_budget_wei|0x10|invalid_value",
         "tx_open|yes|invalid_value",
+        "tx_budget_window|500ms|invalid_value",
+        "tx_budget_window|P367D|invalid_value",
+        "tx_budget_window|a day|invalid_value",
         "prompt_max_per_minute|0|invalid_value",
         "tx_allowed_rpc_urls|https://rpc.example,http://rpc.example|invalid_value"
       })
