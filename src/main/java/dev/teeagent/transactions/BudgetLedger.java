@@ -1,6 +1,6 @@
 package dev.teeagent.transactions;
 
-import dev.teeagent.variables.WellKnownValues;
+import dev.teeagent.variables.WellKnownVariables;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,11 +22,12 @@ import java.util.Optional;
  * rule that never lets a rolled-back host spend a window's budget twice.
  */
 public final class BudgetLedger {
-  /** The window when {@code tx_budget_window} is not set. */
-  public static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+  /** The window when {@code tx_budget_window} is not set (its registry default). */
+  public static final Duration DEFAULT_WINDOW =
+      WellKnownVariables.TX_BUDGET_WINDOW.read(name -> Optional.empty()).orElseThrow();
 
   /** The longest {@code tx_budget_window} (spendings older than this are forgotten). */
-  public static final Duration MAX_WINDOW = WellKnownValues.MAX_BUDGET_WINDOW;
+  public static final Duration MAX_WINDOW = WellKnownVariables.MAX_BUDGET_WINDOW;
 
   /** One signed transaction's value + max fee, at unix milliseconds {@code at}. */
   public record Spending(long at, BigInteger wei) {

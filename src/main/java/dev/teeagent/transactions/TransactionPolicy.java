@@ -7,11 +7,17 @@ import dev.teeagent.crypto.EthSignature;
 import dev.teeagent.crypto.Secp256k1;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
+import dev.teeagent.variables.InvalidValue;
+import dev.teeagent.variables.NonceGate;
 import dev.teeagent.variables.VariableSource;
+import dev.teeagent.variables.WellKnownValues;
+import dev.teeagent.variables.WellKnownVariable;
+import dev.teeagent.variables.WellKnownVariables;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +43,15 @@ import java.util.function.Supplier;
  * {@code to:selector} listed, so an allowed token's {@code transfer} cannot send funds where {@code
  * tx_allowed_to} would not); {@code tx_allowed_chain_ids}; {@code tx_allowed_rpc_urls} (exact
  * match).
+ *
+ * <p>The {@code tx_*} variables are read together once per request (so one request sees one
+ * policy), typed by {@link WellKnownVariables}, which checks them when they are set. An absent
+ * limit or list means "no restriction", except {@code tx_allowed_calls}, whose absence allows no
+ * call at all. A value that still does not parse (a restored state) fails closed with 503.
  */
 public final class TransactionPolicy {
+  private static final List<WellKnownVariable<?>> POLICY = WellKnownVariables.named("tx_");
+
   private final VariableSource variables;
   private final Address operator;
   private final Eip712.Domain domain;
@@ -78,7 +91,7 @@ public final class TransactionPolicy {
 
   /** A request that passed every rule the request alone decides, with the policy it was read at. */
   public record Admission(
-      Mode mode, Optional<Address> signer, PolicyVariables rules, SignTransactionRequest request) {}
+      Mode mode, Optional<Address> signer, WellKnownValues rules, SignTransactionRequest request) {}
 
   /** A request whose chain is known, and where that chain id came from. */
   public record Pinned(SignTransactionRequest request, String chainIdSource) {}
@@ -92,8 +105,8 @@ public final class TransactionPolicy {
     if (request.chainId() != null) {
       return new Pinned(request, "request");
     }
-    PolicyVariables rules = PolicyVariables.read(variables);
-    Optional<Set<BigInteger>> listed = rules.allowedChainIds();
+    WellKnownValues rules = read();
+    Optional<Set<BigInteger>> listed = rules.get(WellKnownVariables.TX_ALLOWED_CHAIN_IDS);
     if (listed.isEmpty()) {
       throw new AgentException(
           ErrorCode.MISSING_FIELD,
@@ -102,7 +115,8 @@ public final class TransactionPolicy {
     }
     if (listed.get().size() == 1) {
       return new Pinned(
-          request.withChainId(listed.get().iterator().next()), PolicyVariables.ALLOWED_CHAIN_IDS);
+          request.withChainId(listed.get().iterator().next()),
+          WellKnownVariables.TX_ALLOWED_CHAIN_IDS.name());
     }
     requireAllowedRpc(rules, request);
     BigInteger reported = rpcChainId.get();
@@ -120,15 +134,19 @@ public final class TransactionPolicy {
 
   /** Who asks, and every limit the request decides by itself; before any RPC call. */
   public Admission admit(SignTransactionRequest request) {
-    PolicyVariables rules = PolicyVariables.read(variables);
+    WellKnownValues rules = read();
     Admission admission = who(request, rules);
     coolDown.require(
         admission.mode(),
         Optional.ofNullable(request.authorization()).map(a -> a.deadline().value()));
+    Optional<BigInteger> maxValue = rules.get(WellKnownVariables.TX_MAX_VALUE_WEI);
+    Optional<BigInteger> budget = rules.get(WellKnownVariables.TX_BUDGET_WEI);
+    Optional<Set<BigInteger>> chainIds = rules.get(WellKnownVariables.TX_ALLOWED_CHAIN_IDS);
+    Optional<Set<Address>> allowedTo = rules.get(WellKnownVariables.TX_ALLOWED_TO);
     if (admission.mode() != Mode.OPERATOR
-        && (rules.maxValueWei().isEmpty()
-            || rules.budgetWei().isEmpty()
-            || rules.allowedRpcUrls().isEmpty())) {
+        && (maxValue.isEmpty()
+            || budget.isEmpty()
+            || rules.get(WellKnownVariables.TX_ALLOWED_RPC_URLS).isEmpty())) {
       // Without an operator-chosen RPC, a client's own node would decide which of the agent's
       // nonces are free again and whether a fee can be mined: it could stall the agent's sequence.
       throw refuse(
@@ -146,22 +164,22 @@ public final class TransactionPolicy {
     }
     TransactionFields tx = request.transaction();
     requireAllowedRpc(rules, request);
-    if (rules.allowedChainIds().isPresent()
-        && !rules.allowedChainIds().get().contains(request.chainId().value())) {
+    if (chainIds.isPresent() && !chainIds.get().contains(request.chainId().value())) {
       throw refuse(
           ErrorCode.TX_CHAIN_NOT_ALLOWED,
           "chain "
               + request.chainId()
               + " is not in tx_allowed_chain_ids ("
-              + sorted(rules.allowedChainIds().get())
+              + sorted(chainIds.get())
               + ")");
     }
-    if (rules.allowedTo().isPresent() && !rules.allowedTo().get().contains(tx.toAddress())) {
+    if (allowedTo.isPresent() && !allowedTo.get().contains(tx.toAddress())) {
       throw refuse(ErrorCode.TX_TO_NOT_ALLOWED, tx.to() + " is not in tx_allowed_to");
     }
     if (tx.hasCall()) {
-      String entry = PolicyVariables.callEntry(tx.toAddress(), tx.data());
-      if (tx.data().length() < 10 || !rules.allowedCalls().contains(entry)) {
+      String entry = callEntry(tx.toAddress(), tx.data());
+      if (tx.data().length() < 10
+          || !rules.get(WellKnownVariables.TX_ALLOWED_CALLS).orElse(Set.of()).contains(entry)) {
         throw refuse(
             ErrorCode.TX_CALL_NOT_ALLOWED,
             "a transaction with data needs its address:selector ("
@@ -170,10 +188,10 @@ public final class TransactionPolicy {
       }
     }
     BigInteger value = tx.value().value();
-    if (rules.maxValueWei().isPresent() && value.compareTo(rules.maxValueWei().get()) > 0) {
+    if (maxValue.isPresent() && value.compareTo(maxValue.get()) > 0) {
       throw refuse(
           ErrorCode.TX_MAX_VALUE_EXCEEDED,
-          "value " + value + " exceeds tx_max_value_wei " + rules.maxValueWei().get());
+          "value " + value + " exceeds tx_max_value_wei " + maxValue.get());
     }
     requireBudget(rules, value);
     return admission;
@@ -182,14 +200,11 @@ public final class TransactionPolicy {
   /** The limits that need the final gas and fees; after the RPC calls, before signing. */
   public void check(Admission admission, UnsignedTransaction tx) {
     BigInteger fee = tx.maxFeeWei();
-    PolicyVariables rules = admission.rules();
-    if (rules.maxFeeWei().isPresent() && fee.compareTo(rules.maxFeeWei().get()) > 0) {
+    Optional<BigInteger> maxFee = admission.rules().get(WellKnownVariables.TX_MAX_FEE_WEI);
+    if (maxFee.isPresent() && fee.compareTo(maxFee.get()) > 0) {
       throw refuse(
           ErrorCode.TX_MAX_FEE_EXCEEDED,
-          "gas limit × max fee per gas = "
-              + fee
-              + " exceeds tx_max_fee_wei "
-              + rules.maxFeeWei().get());
+          "gas limit × max fee per gas = " + fee + " exceeds tx_max_fee_wei " + maxFee.get());
     }
     Authorization authorization = admission.request().authorization();
     if (authorization != null && fee.compareTo(authorization.maxFeeWei().value()) > 0) {
@@ -200,18 +215,20 @@ public final class TransactionPolicy {
               + " exceeds the authorization's max_fee_wei "
               + authorization.maxFeeWei());
     }
-    requireBudget(rules, tx.maxCostWei());
+    requireBudget(admission.rules(), tx.maxCostWei());
   }
 
-  private void requireBudget(PolicyVariables rules, BigInteger cost) {
-    if (rules.budgetWei().isEmpty()) {
+  private void requireBudget(WellKnownValues rules, BigInteger cost) {
+    Optional<BigInteger> budget = rules.get(WellKnownVariables.TX_BUDGET_WEI);
+    if (budget.isEmpty()) {
       return;
     }
-    Optional<Instant> restored = ledger.countedSpentUntil(rules.budgetWindow());
+    Duration window = window(rules);
+    Optional<Instant> restored = ledger.countedSpentUntil(window);
     if (restored.isPresent()) {
-      throw budgetCoolingDown(rules, restored.get());
+      throw budgetCoolingDown(window, restored.get());
     }
-    if (ledger.spent(rules.budgetWindow()).add(cost).compareTo(rules.budgetWei().get()) > 0) {
+    if (ledger.spent(window).add(cost).compareTo(budget.get()) > 0) {
       throw budgetExceeded(rules, cost);
     }
   }
@@ -221,8 +238,9 @@ public final class TransactionPolicy {
    * overspend it together. Called just before the signature leaves the agent.
    */
   public void spend(Admission admission, UnsignedTransaction tx) {
-    PolicyVariables rules = admission.rules();
-    if (!ledger.spend(rules.budgetWei(), rules.budgetWindow(), tx.maxCostWei())) {
+    WellKnownValues rules = admission.rules();
+    Optional<BigInteger> budget = rules.get(WellKnownVariables.TX_BUDGET_WEI);
+    if (!ledger.spend(budget, window(rules), tx.maxCostWei())) {
       requireBudget(rules, tx.maxCostWei());
       throw budgetExceeded(rules, tx.maxCostWei());
     }
@@ -236,8 +254,8 @@ public final class TransactionPolicy {
   /** {@code tx_budget_window} now; the default while it is invalid (signing refuses then). */
   private Duration window() {
     try {
-      return PolicyVariables.budgetWindow(variables);
-    } catch (AgentException invalid) {
+      return WellKnownVariables.TX_BUDGET_WINDOW.read(variables).orElseThrow();
+    } catch (InvalidValue invalid) {
       return BudgetLedger.DEFAULT_WINDOW;
     }
   }
@@ -260,19 +278,40 @@ public final class TransactionPolicy {
   /** The API signers listed now (for {@code signer_nonces}); none when the variable is invalid. */
   public Set<Address> apiSigners() {
     try {
-      return PolicyVariables.read(variables).apiSigners();
-    } catch (AgentException invalid) {
+      return WellKnownVariables.TX_API_SIGNERS.read(variables).orElse(Set.of());
+    } catch (InvalidValue invalid) {
       return Set.of();
     }
   }
 
-  private Admission who(SignTransactionRequest request, PolicyVariables rules) {
+  /** The {@code tx_*} policy now, typed; 503 when a value does not parse. */
+  private WellKnownValues read() {
+    try {
+      return WellKnownValues.read(variables, POLICY);
+    } catch (InvalidValue invalid) {
+      throw new AgentException(
+          ErrorCode.TX_POLICY_INVALID,
+          "the policy variable "
+              + invalid.variable()
+              + " is not valid ("
+              + invalid.problem()
+              + "); nothing is signed until it is fixed");
+    }
+  }
+
+  /** The {@code address:0xselector} entry a call to {@code to} with {@code data} needs. */
+  private static String callEntry(Address to, String data) {
+    return (to.checksummed() + ":" + data.substring(0, Math.min(data.length(), 10)))
+        .toLowerCase(Locale.ROOT);
+  }
+
+  private Admission who(SignTransactionRequest request, WellKnownValues rules) {
     Authorization authorization = request.authorization();
     if (request.fillNonce() != null && authorization == null) {
       throw fillOperatorOnly();
     }
     if (authorization == null) {
-      if (rules.open()) {
+      if (rules.get(WellKnownVariables.TX_OPEN).orElseThrow()) {
         return new Admission(Mode.OPEN, Optional.empty(), rules, request);
       }
       throw refuse(
@@ -294,14 +333,14 @@ public final class TransactionPolicy {
     Address signer = recover(request, authorization);
     BigInteger nonce = authorization.nonce().value();
     if (signer.equals(operator)) {
-      requireNext(nonce, operatorNonce.get(), "the operator's");
+      NonceGate.requireNext(NonceGate.OPERATOR, nonce, operatorNonce.get());
       return new Admission(Mode.OPERATOR, Optional.of(signer), rules, request);
     }
     if (request.fillNonce() != null) {
       throw fillOperatorOnly();
     }
-    if (rules.apiSigners().contains(signer)) {
-      requireNext(nonce, signerNonces.next(signer), signer + "'s");
+    if (rules.get(WellKnownVariables.TX_API_SIGNERS).orElse(Set.of()).contains(signer)) {
+      NonceGate.requireNext(SignerNonces.counter(signer), nonce, signerNonces.next(signer));
       return new Admission(Mode.API_SIGNER, Optional.of(signer), rules, request);
     }
     throw refuse(
@@ -342,15 +381,15 @@ public final class TransactionPolicy {
   }
 
   /** The list is public (GET /variables), so the refusal names it: the cure is in the message. */
-  private static void requireAllowedRpc(PolicyVariables rules, SignTransactionRequest request) {
-    if (rules.allowedRpcUrls().isPresent()
-        && !rules.allowedRpcUrls().get().contains(request.rpcUrl())) {
+  private static void requireAllowedRpc(WellKnownValues rules, SignTransactionRequest request) {
+    Optional<Set<String>> allowed = rules.get(WellKnownVariables.TX_ALLOWED_RPC_URLS);
+    if (allowed.isPresent() && !allowed.get().contains(request.rpcUrl())) {
       throw refuse(
           ErrorCode.TX_RPC_URL_NOT_ALLOWED,
           "rpc_url "
               + request.rpcUrl()
               + " is not in tx_allowed_rpc_urls; the allowed ones are, exactly: "
-              + String.join(", ", new TreeSet<>(rules.allowedRpcUrls().get())));
+              + String.join(", ", new TreeSet<>(allowed.get())));
     }
   }
 
@@ -358,28 +397,24 @@ public final class TransactionPolicy {
     return String.join(",", new TreeSet<>(ids).stream().map(BigInteger::toString).toList());
   }
 
-  private static void requireNext(BigInteger nonce, BigInteger expected, String whose) {
-    if (!nonce.equals(expected)) {
-      throw new AgentException(
-          ErrorCode.STALE_NONCE,
-          "authorization nonce " + nonce + " is not " + whose + " next nonce (" + expected + ")");
-    }
+  private static Duration window(WellKnownValues rules) {
+    return rules.get(WellKnownVariables.TX_BUDGET_WINDOW).orElseThrow();
   }
 
-  private AgentException budgetExceeded(PolicyVariables rules, BigInteger cost) {
+  private AgentException budgetExceeded(WellKnownValues rules, BigInteger cost) {
     return refuse(
         ErrorCode.TX_BUDGET_EXCEEDED,
         "value + max fee "
             + cost
             + " would take the spending of the last "
-            + DurationText.format(rules.budgetWindow())
+            + DurationText.format(window(rules))
             + " ("
-            + ledger.spent(rules.budgetWindow())
+            + ledger.spent(window(rules))
             + ") past tx_budget_wei "
-            + rules.budgetWei().orElseThrow());
+            + rules.get(WellKnownVariables.TX_BUDGET_WEI).orElseThrow());
   }
 
-  private AgentException budgetCoolingDown(PolicyVariables rules, Instant until) {
+  private AgentException budgetCoolingDown(Duration window, Instant until) {
     long wait = Math.max(1, Duration.between(clock.instant(), until).toSeconds() + 1);
     return new AgentException(
         ErrorCode.COOLING_DOWN,
@@ -391,7 +426,7 @@ public final class TransactionPolicy {
             + ledger.restoredAt().orElseThrow()
             + ", which may be older than the latest, so what was spent after it may be missing;"
             + " one tx_budget_window ("
-            + DurationText.format(rules.budgetWindow())
+            + DurationText.format(window)
             + ") after the restore the budget is whole again",
         Map.of(
             AgentException.RETRY_AFTER_SECONDS, wait, "cool_down_ends_at", until.getEpochSecond()));
