@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The agent's sealed identity in a state folder: {@code identity.datakey} (the KMS {@code
@@ -36,7 +37,8 @@ public final class SealedIdentityStore {
   private final SealedIdentity who;
   private final SecureRandom random;
   private final byte[] dataKey;
-  private long counter;
+  // Read by every signed answer: never behind the lock a store holds while it fsyncs.
+  private final AtomicLong counter;
 
   private SealedIdentityStore(
       Path dir, SealedIdentity who, SecureRandom random, byte[] dataKey, long counter) {
@@ -44,7 +46,7 @@ public final class SealedIdentityStore {
     this.who = who;
     this.random = random;
     this.dataKey = dataKey;
-    this.counter = counter;
+    this.counter = new AtomicLong(counter);
   }
 
   /** What a boot found: the store to seal further snapshots with, and the unsealed one if any. */
@@ -114,15 +116,16 @@ public final class SealedIdentityStore {
    * atomically (temp file, fsync, rename, fsync of the folder); returns its counter.
    */
   public synchronized long store(byte[] privateKey, byte[] state) throws CustodyException {
-    byte[] sealed = SealedSnapshot.seal(dataKey, who, counter + 1, privateKey, state, random);
+    long next = counter.get() + 1;
+    byte[] sealed = SealedSnapshot.seal(dataKey, who, next, privateKey, state, random);
     AtomicFiles.write(dir.resolve(SNAPSHOT_FILE), sealed);
-    counter++;
-    return counter;
+    counter.set(next);
+    return next;
   }
 
   /** The counter of the last snapshot stored or opened (0 before the first). */
-  public synchronized long counter() {
-    return counter;
+  public long counter() {
+    return counter.get();
   }
 
   private static KeyPair rsaKey(SecureRandom random) throws CustodyException {
