@@ -1,7 +1,9 @@
 # TEE Agent — build, run and test.
 #   make / make eif     the enclave image: build/tee-agent.eif and build/pcrs.json (needs Docker)
 #                         make eif OPERATOR_ADDRESS=0x… [TEE_NAME=my-agent]
-#   make run            build if needed, run the agent locally (simulated attestation) on port 7047
+#   make run            build if needed, run the agent locally (simulated attestation) on port 7047;
+#                         its identity (address, state) is kept in scratch/state across restarts;
+#                         make run NEW_IDENTITY=1 starts a fresh one
 #   make test           every test (unit, integration, interop, enclave scripts, format check)
 #   make jar            target/tee-agent.jar
 #   make runtime        build/runtime: the enclave's jlink Java runtime, built here
@@ -88,11 +90,13 @@ $(JAR): $(SOURCES)
 
 # The local agent writes its throw-away root and the PCRs of the running code to scratch/, where the
 # operator CLI and verify are pointed with --root scratch/simulated-root.pem --pcrs scratch/pcrs.json.
+# Its key and state are sealed in scratch/state by a dev-kms stand-in (scripts/run-local.sh), so a
+# restart keeps the address; NEW_IDENTITY=1 replaces it on purpose.
 SCRATCH := scratch
+NEW_IDENTITY ?=
 run: $(JAR)
 	@mkdir -p $(SCRATCH)
-	./tee-agent serve --port $(PORT) --tee-name '$(TEE_NAME)' --operator '$(or $(OPERATOR_ADDRESS),$(DEV_OPERATOR))' \
-	  --attestation simulated --simulated-root-out $(SCRATCH)/simulated-root.pem --simulated-pcrs-out $(SCRATCH)/pcrs.json
+	scripts/run-local.sh '$(SCRATCH)' '$(PORT)' '$(TEE_NAME)' '$(or $(OPERATOR_ADDRESS),$(DEV_OPERATOR))' '$(NEW_IDENTITY)'
 
 runtime: $(RUNTIME)/release
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -30,7 +31,8 @@ final class KmsStandIn implements AutoCloseable {
             Clock.systemUTC(),
             new SecureRandom(),
             "us-east-1",
-            "111122223333");
+            "111122223333",
+            Optional.empty());
   }
 
   URI endpoint() {
