@@ -1,6 +1,6 @@
 # TEE Agent — build, run and test.
 #   make / make eif     the enclave image: build/tee-agent.eif and build/pcrs.json (needs Docker)
-#                         make eif OPERATOR_ADDRESS=0x… [TEE_NAME=my-agent]
+#                         make eif OPERATOR_ADDRESS=0x… [TEE_NAME=my-agent] [KMS_KEY_ID=… KMS_REGION=…]
 #   make run            build if needed, run the agent locally (simulated attestation) on port 7047;
 #                         its identity (address, state) is kept in scratch/state across restarts;
 #                         make run NEW_IDENTITY=1 starts a fresh one
@@ -58,6 +58,15 @@ ifneq ($(filter eif,$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
   ifneq ($(shell printf '%s' '$(TEE_NAME)' | grep -Ecx '[A-Za-z0-9._-]{1,64}'),1)
     $(error TEE_NAME must be 1-64 letters, digits, '.', '_' or '-', got '$(TEE_NAME)')
   endif
+  # The KMS key that seals the identity (docs/deploy-ec2.md): optional, both or neither.
+  ifneq ($(KMS_KEY_ID)$(KMS_REGION),)
+    ifneq ($(shell printf '%s' '$(KMS_KEY_ID)' | grep -Ecx '[A-Za-z0-9:/_-]{1,256}'),1)
+      $(error KMS_KEY_ID must be a KMS key id or ARN (with KMS_REGION), got '$(KMS_KEY_ID)')
+    endif
+    ifneq ($(shell printf '%s' '$(KMS_REGION)' | grep -Ecx '[a-z]{2}(-[a-z0-9]+)+-[0-9]+'),1)
+      $(error KMS_REGION must be an AWS region such as eu-west-1 (with KMS_KEY_ID), got '$(KMS_REGION)')
+    endif
+  endif
 endif
 
 .PHONY: eif jar run runtime test node-tools check-reproducible release clean
@@ -72,13 +81,14 @@ eif:
 	  --opt platform=linux/amd64 \
 	  --opt build-arg:TEE_NAME='$(TEE_NAME)' \
 	  --opt build-arg:OPERATOR_ADDRESS='$(OPERATOR_ADDRESS)' \
+	  --opt build-arg:KMS_KEY_ID='$(KMS_KEY_ID)' --opt build-arg:KMS_REGION='$(KMS_REGION)' \
 	  --opt build-arg:SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) \
 	  --output type=docker,name=$(IMAGE),dest=-,rewrite-timestamp=true > $(IMAGE_TAR)
 	docker load --input $(IMAGE_TAR)
 	$(NITRO_CLI) build-enclave --docker-uri $(IMAGE) --output-file "$(CURDIR)/$(EIF)" > build/nitro-cli-build.json
 	jq '.Measurements' build/nitro-cli-build.json > $(PCRS)
 	@echo "image $(IMAGE) (sha256 $$(sha256sum $(IMAGE_TAR) | cut -c1-64))"
-	@echo "$(EIF): TEE_NAME=$(TEE_NAME) OPERATOR_ADDRESS=$(OPERATOR_ADDRESS); PCRs in $(PCRS):"
+	@echo "$(EIF): TEE_NAME=$(TEE_NAME) OPERATOR_ADDRESS=$(OPERATOR_ADDRESS) KMS_KEY_ID=$(or $(KMS_KEY_ID),none); PCRs in $(PCRS):"
 	@jq -r 'to_entries[] | select(.key | startswith("PCR")) | "  \(.key) \(.value)"' $(PCRS)
 
 jar: $(JAR)

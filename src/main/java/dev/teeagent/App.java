@@ -61,6 +61,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -129,7 +130,7 @@ public final class App implements AutoCloseable {
               CompletableFuture.supplyAsync(
                   () ->
                       identity
-                          .map(id -> SimulatedNsm.keptIn(id.simulatedCaFile(), clock, random))
+                          .map(id -> id.keptSimulatedNsm(clock, random))
                           .orElseGet(() -> SimulatedNsm.start(clock, random)));
         };
     return start(settings, attestation, attestation.mode(), nsm, identity, clock, random);
@@ -155,6 +156,18 @@ public final class App implements AutoCloseable {
         Optional.empty(),
         clock,
         random);
+  }
+
+  /** The NSM made on another core; a setting it refused stays the one-line refusal it was. */
+  private static Nsm joined(CompletableFuture<Nsm> nsm) {
+    try {
+      return nsm.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof ConfigException refused) {
+        throw refused;
+      }
+      throw e;
+    }
   }
 
   private static App start(
@@ -193,7 +206,7 @@ public final class App implements AutoCloseable {
         identity.map(
             id ->
                 SealedBoot.open(
-                    id, settings.teeName(), settings.operator(), nsmReady.join(), random));
+                    id, settings.teeName(), settings.operator(), joined(nsmReady), random));
     SigningKey agentKey =
         sealed.isPresent()
             ? sealed.get().key(random, nativeSigner)
@@ -237,7 +250,7 @@ public final class App implements AutoCloseable {
                 new StateDocument.Parts(agentKey, state, signerNonces, chainNonces, policy),
                 mapper,
                 random));
-    Nsm nsm = nsmReady.join();
+    Nsm nsm = joined(nsmReady);
     AttestationService attestation =
         new AttestationService(
             nsm,

@@ -140,6 +140,26 @@ final class ServeCommand implements Callable<Integer> {
               + " Without it: a new key at every start.")
   Path stateDir;
 
+  @Option(
+      names = "--state-url",
+      paramLabel = "URL",
+      description =
+          "Keep the sealed key and state in the host's state store instead of a folder (an"
+              + " enclave has no disk): http://192.168.127.254:7048 reaches `tee-agent state-store`"
+              + " on the parent instance through gvproxy. Each change is answered only after the"
+              + " store acknowledged it.")
+  String stateUrl;
+
+  @Option(
+      names = "--kms-credentials",
+      paramLabel = "SOURCE",
+      description =
+          "env (default: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN) or"
+              + " instance-role (the EC2 instance role from IMDSv2 at 169.254.169.254, through the"
+              + " host link; instance-role=http://host:port for another endpoint). Untrusted: they"
+              + " only authorize; the key policy binds the code.")
+  String kmsCredentials;
+
   @Option(names = "--kms-key-id", paramLabel = "ID", description = "KMS key sealing DIR.")
   String kmsKeyId;
 
@@ -249,7 +269,14 @@ final class ServeCommand implements Callable<Integer> {
               Nsm.DEVICE);
       Optional<IdentitySettings> identity =
           IdentitySettings.load(
-              new IdentitySettings.Flags(stateDir, kmsEndpoint, kmsKeyId, kmsRegion, newIdentity),
+              new IdentitySettings.Flags(
+                  stateDir,
+                  stateUrl,
+                  kmsEndpoint,
+                  kmsKeyId,
+                  kmsRegion,
+                  kmsCredentials,
+                  newIdentity),
               System.getenv());
       app =
           App.start(settings, attestationSettings, identity, Clock.systemUTC(), new SecureRandom());

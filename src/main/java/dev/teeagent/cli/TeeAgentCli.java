@@ -25,7 +25,8 @@ public final class TeeAgentCli implements Runnable {
           "verify", VerifyCommand::new,
           "operator", OperatorCommand::new,
           "authorize", AuthorizeCommand::new,
-          "dev-kms", DevKmsCommand::new);
+          "dev-kms", DevKmsCommand::new,
+          "state-store", StateStoreCommand::new);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

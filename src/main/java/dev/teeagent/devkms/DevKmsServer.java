@@ -11,9 +11,9 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.teeagent.attestation.AttestationVerifier;
 import dev.teeagent.attestation.TrustedRoot;
+import dev.teeagent.hoststore.ExchangeReply;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -196,12 +196,7 @@ public final class DevKmsServer implements AutoCloseable {
   }
 
   private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    ExchangeReply.send(exchange, status, CONTENT_TYPE, JSON.writeValueAsBytes(body));
   }
 
   @Override
