@@ -2,10 +2,9 @@ package dev.teeagent.identity;
 
 import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.devkms.DevKmsServer;
+import dev.teeagent.testing.LockedPolicy;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -41,9 +40,7 @@ final class KmsStandIn implements AutoCloseable {
 
   /** A key with the docs' locked policy pinned to {@code pcr0Hex}. */
   String createKey(String pcr0Hex) throws IOException {
-    String doc = Files.readString(Path.of("docs", "custody.md"), StandardCharsets.UTF_8);
-    String json = doc.substring(doc.indexOf("```json\n") + 8);
-    String policy = json.substring(0, json.indexOf("```")).replace("PCR0_HEX", pcr0Hex);
+    String policy = LockedPolicy.forPcr0(pcr0Hex);
     try (KmsClient admin =
         KmsClient.builder()
             .region(Region.US_EAST_1)
