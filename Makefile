@@ -15,7 +15,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := eif
 
 # JDK 25: an explicit JAVA_HOME wins, else the Temurin 25 beside the system JDK.
-JAVA_HOME ?= $(firstword $(wildcard /usr/lib/jvm/temurin-25-jdk*) $(wildcard /usr/lib/jvm/java-25-openjdk*))
+JAVA_HOME ?= $(firstword $(wildcard /usr/lib/jvm/temurin-25-jdk*) $(wildcard /usr/lib/jvm/java-25-openjdk*) $(wildcard /usr/lib/jvm/java-25-amazon-corretto*))
 export JAVA_HOME
 JAVA := $(JAVA_HOME)/bin/java
 MVN := ./mvnw -B -ntp
