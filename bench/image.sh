@@ -50,35 +50,16 @@ WRAPPER
 without_library="unshare -rm --propagation private sh $work/without-secp256k1.sh"
 
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 load() { wrk -t2 -c50 -d10s "http://127.0.0.1:$port/api/v1/$1" | awk '/Requests\/sec/ { printf "%.0f", $2 }'; }
-rss_mib() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 signer() {
   if grep -q 'signing with libsecp256k1' "$work/agent.log"; then echo libsecp256k1; else echo java; fi
 }
 
+. bench/agent-start.sh
 # start JAVA [flags...]: starts the agent; sets pid, port and ready_ms (milliseconds to ready).
 start() {
-  local java=$1
-  shift
-  local begin
-  begin=$(date +%s%N)
-  "$java" "$@" -jar "$jar" serve --port 0 --tee-name bench --operator "$operator" \
-    --attestation simulated >"$work/agent.log" 2>&1 &
-  pid=$!
-  port=
-  # --port 0: the agent picks a free port and logs it.
-  until [ -n "$port" ] && curl -sf -o /dev/null "http://127.0.0.1:$port/api/v1/health"; do
-    kill -0 "$pid" 2>/dev/null || { cat "$work/agent.log" >&2; exit 1; }
-    port=$(sed -n 's/.* listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$work/agent.log")
-    sleep 0.005
-  done
-  ready_ms=$((($(date +%s%N) - begin) / 1000000))
-}
-stop() {
-  kill "$pid"
-  wait "$pid" 2>/dev/null || true
+  start_agent /api/v1/health "$jar" "$@"
+  ready_ms=$wall_ms
 }
 
 # A JDK 25 AOT cache (JEP 514) from a short training run on the runtime; made twice to see whether

@@ -41,40 +41,17 @@ sh enclave/fetch-secp256k1.sh "$work/secp256k1" >/dev/null
 export LD_LIBRARY_PATH=$work/secp256k1
 
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
-median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
-rss_mib() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+. bench/agent-start.sh
 
 # start DIR [extra flags...]: the agent of DIR (a tree with target/ and build/runtime/); sets pid,
 # port, wall_ms and cpu_ms at its first signed 200.
 start() {
   local dir=$1
   shift
-  local begin
-  begin=$(date +%s%N)
-  "$dir/build/runtime/bin/java" "${init_flags[@]}" "$enclave_memory" "$@" -jar "$dir/target/tee-agent.jar" serve \
-    --port 0 --tee-name bench --operator "$operator" --attestation simulated >"$work/agent.log" 2>&1 &
-  pid=$!
-  port=
-  until [ -n "$port" ] && curl -sf -o /dev/null "http://127.0.0.1:$port/api/v1/config"; do
-    kill -0 "$pid" 2>/dev/null || { cat "$work/agent.log" >&2; exit 1; }
-    port=$(sed -n 's/.* listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$work/agent.log")
-    sleep 0.005
-  done
-  wall_ms=$((($(date +%s%N) - begin) / 1000000))
-  cpu_ms=$(cpu_ms "$pid")
+  start_agent /api/v1/config "$dir/target/tee-agent.jar" "$dir/build/runtime/bin/java" \
+    "${init_flags[@]}" "$enclave_memory" "$@"
 }
-stop() {
-  kill "$pid"
-  wait "$pid" 2>/dev/null || true
-}
-requests() {
-  local n=$1
-  local list=$work/requests.curl
-  for _ in $(seq "$n"); do printf 'url = "http://127.0.0.1:%s/api/v1/config"\noutput = /dev/null\n' "$port"; done >"$list"
-  curl -s --no-progress-meter --fail -Z --parallel-max 8 -K "$list"
-}
+requests() { signed_requests "$1"; }
 
 # Class-data sharing: two training runs, each listing the classes it loaded; each list archived.
 train() {

@@ -6,13 +6,11 @@ import dev.teeagent.attestation.VerificationReport.Step;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.Secp256k1;
 import dev.teeagent.crypto.SignedBodyVerifier;
-import dev.teeagent.tls.PinningTrustManager;
+import dev.teeagent.json.UntrustedText;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -31,19 +29,18 @@ import java.util.Optional;
  * whose members are exactly the ones {@link UserDataPreimage} knows how to check.
  */
 public final class AgentVerifier {
-  private static final int MAX_BODY_BYTES = 1024 * 1024;
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final HexFormat HEX = HexFormat.of();
 
   private final AttestationVerifier verifier;
-  private final HttpClient http;
+  private final SignedFetch fetch;
   private final ObjectMapper mapper;
   private final SecureRandom random;
 
   public AgentVerifier(
       AttestationVerifier verifier, HttpClient http, ObjectMapper mapper, SecureRandom random) {
     this.verifier = verifier;
-    this.http = http;
+    this.fetch = new SignedFetch(http, mapper);
     this.mapper = mapper;
     this.random = random;
   }
@@ -248,66 +245,30 @@ public final class AgentVerifier {
     }
   }
 
-  /** What went wrong with a call, as a sentence: never an exception's name or text. */
-  private static String reason(IOException e, URI uri) {
-    if (e instanceof java.net.http.HttpTimeoutException) {
-      return "no whole answer within " + TIMEOUT.toSeconds() + " s";
-    }
-    if (e instanceof java.net.ConnectException) {
-      return "nothing answers at "
-          + uri.getHost()
-          + ":"
-          + uri.getPort()
-          + " — is the agent running?";
-    }
-    if (e instanceof javax.net.ssl.SSLException) {
-      return "the TLS handshake failed";
-    }
-    return "the connection broke before a whole answer arrived";
-  }
-
   /** A verified answer and the pin of the TLS key of the connection that carried it. */
   private record Fetched(SignedBodyVerifier.Verified verified, Optional<String> peerPin) {}
 
   private Fetched fetchSigned(URI baseUrl, String pathAndQuery) throws FetchFailure {
     URI uri = URI.create(baseUrl.toString().replaceAll("/+$", "") + pathAndQuery);
     String what = "GET " + uri.getPath();
-    HttpResponse<InputStream> response;
-    byte[] body;
+    SignedFetch.Answer answer;
     try {
-      response =
-          http.send(
-              HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-              HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream in = response.body()) {
-        body = in.readNBytes(MAX_BODY_BYTES + 1);
-      }
-    } catch (IOException e) {
-      throw new FetchFailure(what + " failed: " + reason(e, uri));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new FetchFailure(what + " was interrupted");
+      answer = fetch.fetch(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build());
+    } catch (SignedFetch.Failure e) {
+      throw new FetchFailure(what + " failed: " + e.getMessage());
     }
-    if (body.length > MAX_BODY_BYTES) {
-      throw new FetchFailure(what + " answered more than 1 MiB");
-    }
-    Optional<SignedBodyVerifier.Verified> verified = new SignedBodyVerifier(mapper).verify(body);
-    if (verified.isEmpty()) {
-      throw new FetchFailure(
-          what + " answered " + response.statusCode() + " without a valid agent signature");
-    }
-    if (response.statusCode() != 200) {
-      JsonNode error = verified.get().body().path("error");
+    if (answer.status() != 200) {
+      JsonNode error = answer.verified().body().path("error");
       throw new FetchFailure(
           what
               + " answered "
-              + response.statusCode()
+              + answer.status()
               + " "
-              + CborReader.printable(error.path("code").asText(""))
+              + UntrustedText.quote(error.path("code").asText(""), 64)
               + ": "
-              + CborReader.printable(error.path("message").asText("")));
+              + UntrustedText.quote(error.path("message").asText(""), 64));
     }
-    return new Fetched(verified.get(), PinningTrustManager.peerPin(response.sslSession()));
+    return new Fetched(answer.verified(), answer.peerPin());
   }
 
   private static AgentReport failed(Step step) {

@@ -1,5 +1,6 @@
 package dev.teeagent.attestation;
 
+import dev.teeagent.json.UntrustedText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -157,7 +158,7 @@ public record AttestationDocument(
   }
 
   private static String describe(Object key) {
-    return key instanceof String text ? "\"" + CborReader.printable(text) + "\"" : "" + key;
+    return key instanceof String text ? "\"" + UntrustedText.quote(text, 64) + "\"" : "" + key;
   }
 
   private static AttestationVerificationException invalid(String reason) {

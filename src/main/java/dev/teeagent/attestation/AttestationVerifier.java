@@ -1,6 +1,7 @@
 package dev.teeagent.attestation;
 
 import dev.teeagent.attestation.VerificationReport.Step;
+import dev.teeagent.json.UntrustedText;
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -283,7 +284,7 @@ public final class AttestationVerifier {
   static String subject(X509Certificate certificate) {
     String name = certificate.getSubjectX500Principal().getName();
     java.util.regex.Matcher cn = COMMON_NAME.matcher(name);
-    return "CN=" + CborReader.printable(cn.find() ? cn.group(1) : name);
+    return "CN=" + UntrustedText.quote(cn.find() ? cn.group(1) : name, 64);
   }
 
   private static String reasonText(CertPathValidatorException e) {

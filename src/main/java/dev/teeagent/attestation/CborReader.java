@@ -1,6 +1,7 @@
 package dev.teeagent.attestation;
 
 import dev.teeagent.crypto.Utf8;
+import dev.teeagent.json.UntrustedText;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -235,17 +236,9 @@ final class CborReader {
 
   private static String describeKey(Object key) {
     if (key instanceof String text) {
-      return "\"" + printable(text) + "\"";
+      return "\"" + UntrustedText.quote(text, 64) + "\"";
     }
     return String.valueOf(key);
-  }
-
-  /** Text from an untrusted document, made safe for a one-line report (no control characters). */
-  static String printable(String text) {
-    String shortened = text.length() > 64 ? text.substring(0, 64) + "…" : text;
-    StringBuilder out = new StringBuilder();
-    shortened.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-    return out.toString();
   }
 
   private AttestationVerificationException malformed(String what) {

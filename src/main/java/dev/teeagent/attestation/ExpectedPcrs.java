@@ -2,6 +2,7 @@ package dev.teeagent.attestation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.teeagent.json.UntrustedText;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -78,7 +79,7 @@ public record ExpectedPcrs(SortedMap<Integer, byte[]> values) {
       Matcher pcr = PCR_NAME.matcher(name);
       if (!pcr.matches() || !value.isTextual()) {
         throw new IllegalArgumentException(
-            "pcrs file: unexpected member \"" + CborReader.printable(name) + "\"");
+            "pcrs file: unexpected member \"" + UntrustedText.quote(name, 64) + "\"");
       }
       pcrs = pcrs.with(Integer.parseInt(pcr.group(1)), value.textValue());
     }

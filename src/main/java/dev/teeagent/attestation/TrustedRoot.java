@@ -1,5 +1,6 @@
 package dev.teeagent.attestation;
 
+import dev.teeagent.json.UntrustedText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,7 +82,7 @@ public final class TrustedRoot {
     String name =
         aws
             ? "AWS Nitro Enclaves root"
-            : "root " + CborReader.printable(certificate.getSubjectX500Principal().getName());
+            : "root " + UntrustedText.quote(certificate.getSubjectX500Principal().getName(), 64);
     return name + " (sha256 " + fingerprint + ")";
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.teeagent.crypto.Jcs;
+import dev.teeagent.json.UntrustedText;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public record UserDataPreimage(
                   ", ",
                   unknown.stream()
                       .sorted()
-                      .map(name -> "\"" + CborReader.printable(name) + "\"")
+                      .map(name -> "\"" + UntrustedText.quote(name, 64) + "\"")
                       .toList()));
     }
     for (String name : MEMBERS) {

@@ -2,9 +2,9 @@ package dev.teeagent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.teeagent.attestation.SignedFetch;
 import dev.teeagent.attestation.UserDataPreimage;
 import dev.teeagent.crypto.Address;
-import dev.teeagent.crypto.SignedBodyVerifier;
 import dev.teeagent.tls.PinningTrustManager;
 import dev.teeagent.tls.SpkiPin;
 import java.io.IOException;
@@ -23,12 +23,9 @@ import java.util.Optional;
  * not trusted).
  */
 final class AgentClient {
-  /** No answer of an agent comes near this; the host in between may send anything. */
-  private static final int MAX_BODY_BYTES = 1024 * 1024;
-
   private final URI base;
-  private final ObjectMapper mapper;
   private final BoundedHttpClient http;
+  private final SignedFetch fetch;
   private final PinningTrustManager pins = new PinningTrustManager();
 
   AgentClient(String url, ObjectMapper mapper) throws CliFailure {
@@ -49,7 +46,7 @@ final class AgentClient {
     if (base.getHost() == null) {
       throw new CliFailure("--url " + url + " names no host: give http(s)://HOST[:PORT]");
     }
-    this.mapper = mapper;
+    this.fetch = new SignedFetch(http, mapper);
   }
 
   /** The HTTP client every CLI uses to reach an agent (see {@link BoundedHttpClient}). */
@@ -91,10 +88,10 @@ final class AgentClient {
               HttpRequest.newBuilder(uri("/health")).GET().build(),
               HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = response.body()) {
-        in.readNBytes(MAX_BODY_BYTES);
+        in.readNBytes(SignedFetch.MAX_BODY_BYTES);
       }
     } catch (IOException e) {
-      throw new CliFailure(BoundedHttpClient.unreachable(base, e));
+      throw new CliFailure(SignedFetch.reason(base, e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliFailure("interrupted");
@@ -129,36 +126,23 @@ final class AgentClient {
       throw new CliFailure(
           "nothing is sent over https:// before the agent's attestation names its TLS key");
     }
-    HttpResponse<InputStream> response;
-    byte[] body;
+    SignedFetch.Answer answer;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream in = response.body()) {
-        body = in.readNBytes(MAX_BODY_BYTES + 1);
-      }
-    } catch (IOException e) {
-      throw new CliFailure(BoundedHttpClient.unreachable(base, e));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliFailure("interrupted");
+      answer = fetch.fetch(request.build());
+    } catch (SignedFetch.Failure e) {
+      throw new CliFailure(e.getMessage());
     }
     if (https()) {
       String attested = pins.pin().orElseThrow();
-      String presented =
-          PinningTrustManager.peerPin(response.sslSession()).orElse("(no TLS session)");
+      String presented = answer.peerPin().orElse("(no TLS session)");
       if (!SpkiPin.same(presented, attested)) {
         throw new CliFailure("refused: " + PinningTrustManager.mismatch(presented, attested));
       }
     }
-    if (body.length > MAX_BODY_BYTES) {
-      throw new CliFailure("the agent's answer is larger than 1 MiB");
-    }
-    Optional<SignedBodyVerifier.Verified> verified = new SignedBodyVerifier(mapper).verify(body);
-    if (verified.isEmpty()) {
-      throw new CliFailure(
-          "the agent's answer (HTTP " + response.statusCode() + ") is not a signed JSON body");
-    }
     return new Answer(
-        response.statusCode(), body, Optional.of(verified.get().signer()), verified.get().body());
+        answer.status(),
+        answer.body(),
+        Optional.of(answer.verified().signer()),
+        answer.verified().body());
   }
 }

@@ -76,7 +76,7 @@ final class AuthorizeCommand implements Callable<Integer> {
       ObjectMapper mapper = JsonMappers.strict();
       ObjectNode request = requestBody(mapper);
       SignRequestDraft draft = draft(request);
-      SigningKey key = options.operatorKey(System.getenv());
+      SigningKey key = options.operatorKey(TeeAgentCli.environment(spec));
       AgentClient client = new AgentClient(options.url, mapper, options.timeout);
       AgentAttester.AttestedAgent agent =
           options.attest(client, Clock.systemUTC(), new SecureRandom(), err);

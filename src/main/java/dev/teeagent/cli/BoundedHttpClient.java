@@ -5,13 +5,10 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Authenticator;
-import java.net.ConnectException;
 import java.net.CookieHandler;
 import java.net.ProxySelector;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,7 +24,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 
@@ -36,7 +32,8 @@ import javax.net.ssl.SSLSession;
  * talks to) and one overall deadline per call. The JDK's request timeout ends when the headers
  * arrive, so a host that sends headers and then drips the body one byte at a time would hold a
  * reader forever; here a body stream is closed when the call's deadline passes, and the blocked
- * read fails with {@link HttpTimeoutException}.
+ * read fails with {@link HttpTimeoutException}. Signed answers are read through {@link
+ * dev.teeagent.attestation.SignedFetch}, which also says what a failed call means.
  */
 final class BoundedHttpClient extends HttpClient {
   /** Default overall deadline of one call: headers and body. */
@@ -65,45 +62,6 @@ final class BoundedHttpClient extends HttpClient {
             .followRedirects(Redirect.NEVER)
             .proxy(HttpClient.Builder.NO_PROXY)
             .build();
-  }
-
-  /**
-   * What a failed call means for the user, as one sentence that says what to do; never the
-   * exception's name.
-   */
-  static String unreachable(URI base, IOException e) {
-    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof PinningTrustManager.PinMismatch mismatch) {
-        return "refused " + base.getHost() + ": " + mismatch.getMessage();
-      }
-    }
-    int port = base.getPort() != -1 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80;
-    String where = base.getHost() + ":" + port;
-    return switch (e) {
-      case ConnectException refused -> "nothing answers at " + where + " — is the agent running?";
-      case HttpConnectTimeoutException slow ->
-          "no connection to "
-              + where
-              + " within "
-              + CONNECT_TIMEOUT.toSeconds()
-              + " s — check --url and the network";
-      case HttpTimeoutException slow ->
-          "the agent at "
-              + where
-              + " did not answer within the deadline ("
-              + e.getMessage()
-              + ") — a stalled host; try again, or --timeout for a longer wait";
-      case SSLException tls ->
-          "the TLS handshake with "
-              + where
-              + " failed — check the URL's scheme (http or https) and the host's certificate";
-      default ->
-          e.getCause() instanceof UnknownHostException || e instanceof UnknownHostException
-              ? "the host " + base.getHost() + " is not known — check --url"
-              : "the connection to "
-                  + where
-                  + " failed — check --url and that the agent is running";
-    };
   }
 
   @Override

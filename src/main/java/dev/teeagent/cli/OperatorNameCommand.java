@@ -13,9 +13,7 @@ abstract class OperatorNameCommand extends OperatorRun {
 
   @Override
   List<OperatorSession.Entry> entries() {
-    return names.stream()
-        .map(name -> new OperatorSession.Entry(function(), name, "", false, false))
-        .toList();
+    return names.stream().map(name -> OperatorSession.Entry.named(function(), name)).toList();
   }
 
   @Command(

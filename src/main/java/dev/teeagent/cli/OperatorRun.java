@@ -3,6 +3,7 @@ package dev.teeagent.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.json.UntrustedText;
 import dev.teeagent.variables.SignedCommandBatch;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
@@ -51,9 +52,9 @@ abstract class OperatorRun implements Callable<Integer> {
             "refused ("
                 + answer.status()
                 + " "
-                + answer.json().path("error").path("code").asText()
+                + UntrustedText.quote(answer.json().path("error").path("code").asText(), 64)
                 + "): "
-                + answer.json().path("error").path("message").asText());
+                + UntrustedText.quote(answer.json().path("error").path("message").asText(), 500));
     return 1;
   }
 
@@ -64,7 +65,7 @@ abstract class OperatorRun implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
     try {
       List<OperatorSession.Entry> entries = entries();
-      SigningKey key = options.operatorKey(System.getenv());
+      SigningKey key = options.operatorKey(TeeAgentCli.environment(spec));
       AgentClient client = new AgentClient(options.url, mapper, options.timeout);
       AgentAttester.AttestedAgent agent = options.attest(client, clock, random, err());
       OperatorSession session = new OperatorSession(client, agent, key, mapper, random, clock);

@@ -49,6 +49,11 @@ final class OperatorSession {
 
   /** A command before sealing: hidden set values are still in clear here. */
   record Entry(String function, String name, String value, boolean hidden, boolean immutable) {
+    /** A command that names a variable only: reveal, freeze or delete. */
+    static Entry named(String function, String name) {
+      return new Entry(function, name, "", false, false);
+    }
+
     @Override
     public String toString() {
       return "Entry[" + function + " " + name + "]";

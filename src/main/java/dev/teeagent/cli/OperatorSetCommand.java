@@ -1,6 +1,5 @@
 package dev.teeagent.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -16,10 +15,6 @@ final class OperatorSetCommand extends OperatorRun {
 
   @Override
   List<OperatorSession.Entry> entries() throws CliFailure {
-    List<OperatorSession.Entry> entries = new ArrayList<>();
-    for (ValueEntry value : values) {
-      entries.add(value.toEntry("set"));
-    }
-    return entries;
+    return ValueEntry.toEntries(values, "set");
   }
 }

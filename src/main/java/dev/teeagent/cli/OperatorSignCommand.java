@@ -39,13 +39,11 @@ final class OperatorSignCommand extends OperatorRun {
     if (!List.of("set", "reveal", "freeze", "delete").contains(function)) {
       throw new CliFailure("--function must be set, reveal, freeze or delete");
     }
-    List<OperatorSession.Entry> entries = new ArrayList<>();
-    for (ValueEntry value : values) {
-      OperatorSession.Entry entry = value.toEntry(function);
+    List<OperatorSession.Entry> entries = ValueEntry.toEntries(values, function);
+    for (OperatorSession.Entry entry : entries) {
       if (seedShape && (!function.equals("set") || entry.hidden() || entry.immutable())) {
         throw new CliFailure("--seed-shape carries plain sets only (no flags, no other function)");
       }
-      entries.add(entry);
     }
     return entries;
   }

@@ -6,19 +6,21 @@ import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.config.ConfigException;
 import dev.teeagent.config.ListenerSettings;
+import dev.teeagent.config.PortInUseException;
 import dev.teeagent.config.PromptSettings;
 import dev.teeagent.identity.IdentitySettings;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,6 +31,8 @@ import picocli.CommandLine.Option;
     versionProvider = VersionProvider.class,
     description = "Run the agent's HTTP API.")
 final class ServeCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--tee-name", description = "Agent name (default: $TEE_NAME).")
   String teeName;
 
@@ -179,43 +183,10 @@ final class ServeCommand implements Callable<Integer> {
               + " in /config. Never needed for a normal restart.")
   boolean newIdentity;
 
-  private static String busyPort(AgentSettings settings) {
-    return "tee-agent serve: port "
-        + settings.port()
-        + " on "
-        + settings.host()
-        + " is already in use (another agent still running?): stop that program, or choose"
-        + " another port with --port";
-  }
-
-  /**
-   * Checked before anything starts, so that the one line above is all a newcomer sees; the server's
-   * own bind failure (a race with another program) ends the same way.
-   */
-  private static boolean portIsFree(String host, int port) {
-    if (port == 0) {
-      return true;
-    }
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.setReuseAddress(true);
-      probe.bind(new InetSocketAddress(host, port));
-      return true;
-    } catch (IOException e) {
-      return !(e instanceof BindException);
-    }
-  }
-
-  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (type.isInstance(cause)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   @Override
   public Integer call() throws InterruptedException {
+    Map<String, String> env = TeeAgentCli.environment(spec);
+    PrintWriter err = spec.commandLine().getErr();
     for (Path out : new Path[] {simulatedRootOut, simulatedPcrsOut}) {
       Path folder = out == null ? null : out.toAbsolutePath().getParent();
       try {
@@ -223,12 +194,12 @@ final class ServeCommand implements Callable<Integer> {
           Files.createDirectories(folder);
         }
       } catch (IOException e) {
-        System.err.println("tee-agent serve: cannot create the folder " + folder + " for " + out);
+        err.println("tee-agent serve: cannot create the folder " + folder + " for " + out);
         return 2;
       }
     }
     if (noPlainHttp && simulatedPcrsOut != null) {
-      System.err.println(
+      err.println(
           "tee-agent serve: --simulated-pcrs-out reads the agent's /config over its plain port:"
               + " drop --no-plain-http for a local simulated agent");
       return 2;
@@ -237,8 +208,7 @@ final class ServeCommand implements Callable<Integer> {
     AgentSettings settings = null;
     try {
       settings =
-          AgentSettings.load(
-                  new AgentSettings.Flags(teeName, operator, host, port), System.getenv())
+          AgentSettings.load(new AgentSettings.Flags(teeName, operator, host, port), env)
               .withPrompt(
                   PromptSettings.load(
                       new PromptSettings.Flags(
@@ -249,18 +219,13 @@ final class ServeCommand implements Callable<Integer> {
                           llmMaxRetries,
                           llmMaxRetryWait)))
               .withListeners(ListenerSettings.load(httpsPort, noPlainHttp));
-      if (httpsPort != null && !portIsFree(settings.host(), httpsPort)) {
-        System.err.println(
-            "tee-agent serve: port "
-                + httpsPort
-                + " on "
-                + settings.host()
-                + " is already in use: stop that program, or choose another with --https-port");
-        return 2;
+      // Probed before anything starts, so that one line is all a newcomer sees; the server's own
+      // bind failure (a race with another program) ends the same way.
+      if (httpsPort != null) {
+        PortInUseException.requireFree("--https-port", settings.host(), httpsPort);
       }
-      if (!noPlainHttp && !portIsFree(settings.host(), settings.port())) {
-        System.err.println(busyPort(settings));
-        return 2;
+      if (!noPlainHttp) {
+        PortInUseException.requireFree("--port", settings.host(), settings.port());
       }
       AttestationSettings attestationSettings =
           AttestationSettings.load(
@@ -277,24 +242,28 @@ final class ServeCommand implements Callable<Integer> {
                   kmsRegion,
                   kmsCredentials,
                   newIdentity),
-              System.getenv());
+              env);
       app =
           App.start(settings, attestationSettings, identity, Clock.systemUTC(), new SecureRandom());
     } catch (ConfigException e) {
-      System.err.println("tee-agent: cannot start: " + e.getMessage());
+      err.println("tee-agent: cannot start: " + e.getMessage());
       return 2;
-    } catch (RuntimeException e) {
-      if (!causedBy(e, BindException.class)) {
-        throw e;
+    } catch (PortInUseException e) {
+      err.println("tee-agent serve: " + e.getMessage());
+      return 2;
+    } catch (CompletionException e) {
+      // A setting refused on another core (the simulated CA kept with a sealed identity).
+      if (e.getCause() instanceof ConfigException refused) {
+        err.println("tee-agent: cannot start: " + refused.getMessage());
+        return 2;
       }
-      System.err.println(busyPort(settings));
-      return 2;
+      throw e;
     }
     if (simulatedPcrsOut != null) {
       try {
         SimulatedPcrs.write(app, settings.host(), simulatedPcrsOut);
       } catch (CliFailure e) {
-        System.err.println("tee-agent serve: " + e.getMessage());
+        err.println("tee-agent serve: " + e.getMessage());
         app.close();
         return 2;
       }

@@ -30,13 +30,25 @@ public final class TeeAgentCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) {
-    System.exit(commandLine(args).execute(args));
+  /** The process environment, read once in {@link #main} and handed to the commands. */
+  private final Map<String, String> env;
+
+  private TeeAgentCli(Map<String, String> env) {
+    this.env = Map.copyOf(env);
   }
 
+  public static void main(String[] args) {
+    System.exit(commandLine(args, System.getenv()).execute(args));
+  }
+
+  /** The command line with an empty environment (tests that give every setting as a flag). */
   static CommandLine commandLine(String[] args) {
+    return commandLine(args, Map.of());
+  }
+
+  static CommandLine commandLine(String[] args, Map<String, String> env) {
     CommandLine cli =
-        new CommandLine(new TeeAgentCli())
+        new CommandLine(new TeeAgentCli(env))
             .setParameterExceptionHandler(TeeAgentCli::usageError)
             .setExecutionExceptionHandler(TeeAgentCli::unexpected);
     Supplier<Object> named = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
@@ -77,11 +89,16 @@ public final class TeeAgentCli implements Runnable {
         command.getCommandSpec().qualifiedName()
             + ": an unexpected internal error stopped the command; run it again with"
             + " TEE_AGENT_DEBUG=1 to see the details for a bug report");
-    if (System.getenv("TEE_AGENT_DEBUG") != null) {
+    if (environment(command.getCommandSpec()).get("TEE_AGENT_DEBUG") != null) {
       e.printStackTrace(err);
     }
     err.flush();
     return 70;
+  }
+
+  /** The environment {@link #main} was given, for the command of {@code spec}. */
+  static Map<String, String> environment(CommandLine.Model.CommandSpec spec) {
+    return ((TeeAgentCli) spec.root().userObject()).env;
   }
 
   @Override

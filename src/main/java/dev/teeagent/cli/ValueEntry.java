@@ -2,6 +2,8 @@ package dev.teeagent.cli;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
@@ -39,12 +41,22 @@ final class ValueEntry {
   private static final Pattern SECRET_LOOKING =
       Pattern.compile(".*(_key|_secret|_token)|.*password.*");
 
-  OperatorSession.Entry toEntry(String function) throws CliFailure {
+  /** The batch's commands, one per group, each of {@code function}. */
+  static List<OperatorSession.Entry> toEntries(List<ValueEntry> groups, String function)
+      throws CliFailure {
+    List<OperatorSession.Entry> entries = new ArrayList<>();
+    for (ValueEntry group : groups) {
+      entries.add(group.toEntry(function));
+    }
+    return entries;
+  }
+
+  private OperatorSession.Entry toEntry(String function) throws CliFailure {
     if (!function.equals("set")) {
       if (value != null || valueFile != null || hidden || immutable) {
         throw new CliFailure(function + " takes --name only");
       }
-      return new OperatorSession.Entry(function, name, "", false, false);
+      return OperatorSession.Entry.named(function, name);
     }
     if (!hidden && !confirmedPublic && SECRET_LOOKING.matcher(name).matches()) {
       throw new CliFailure(

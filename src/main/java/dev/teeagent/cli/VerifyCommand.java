@@ -94,10 +94,13 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-age",
-      paramLabel = "SECONDS",
+      paramLabel = "DURATION",
       defaultValue = "300",
-      description = "--url: how far the document's time may be from now (default: 300).")
-  int maxAgeSeconds;
+      converter = DurationConverter.BareSeconds.class,
+      description =
+          "--url: how far the document's time may be from now, e.g. 90s or 2h; a bare number is"
+              + " seconds (default: 300).")
+  Duration maxAge;
 
   @Option(
       names = "--allow-debug",
@@ -134,7 +137,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (at != null && atDocumentTime) {
       throw usage("give at most one of --at and --at-document-time");
     }
-    if (maxAgeSeconds < 1) {
+    if (maxAge.compareTo(Duration.ofSeconds(1)) < 0) {
       throw usage("--max-age must be at least 1 second");
     }
     ObjectMapper mapper = JsonMappers.strict();
@@ -225,8 +228,7 @@ final class VerifyCommand implements Callable<Integer> {
   private AgentVerifier.AgentReport verifyOnline(
       AttestationVerifier verifier, ExpectedPcrs pcrs, ObjectMapper mapper, AgentClient client) {
     return new AgentVerifier(verifier, client.httpClient(), mapper, new SecureRandom())
-        .verify(
-            url, new AgentVerifier.Options(pcrs, Duration.ofSeconds(maxAgeSeconds), allowDebug));
+        .verify(url, new AgentVerifier.Options(pcrs, maxAge, allowDebug));
   }
 
   private VerificationOptions offlineOptions(ExpectedPcrs pcrs) {

@@ -71,10 +71,7 @@ public record AttestationSettings(
     if (text == null) {
       return DEFAULT_MAX_CLOCK_SKEW;
     }
-    if (text.strip().matches("\\d{1,9}")) {
-      return Duration.ofSeconds(Long.parseLong(text.strip()));
-    }
-    return DurationText.parse(text)
+    return DurationText.parseBareSeconds(text)
         .orElseThrow(
             () ->
                 new ConfigException(

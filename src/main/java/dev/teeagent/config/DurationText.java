@@ -19,6 +19,18 @@ public final class DurationText {
 
   private DurationText() {}
 
+  /**
+   * For the flags that always took seconds ({@code --max-age}, {@code --max-clock-skew}): a bare
+   * whole number is seconds, anything else is {@link #parse}.
+   */
+  public static Optional<Duration> parseBareSeconds(String text) {
+    String plain = text.strip();
+    if (plain.matches("\\d{1,9}")) {
+      return Optional.of(Duration.ofSeconds(Long.parseLong(plain)));
+    }
+    return parse(plain);
+  }
+
   /** The duration {@code text} names, never negative; empty when it is not a duration. */
   public static Optional<Duration> parse(String text) {
     String plain = text.strip();

@@ -3,6 +3,7 @@ package dev.teeagent.custody;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.json.UntrustedText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,12 +121,9 @@ public record KeyPolicy(List<Statement> statements) {
     JsonNode sid = statement.get("Sid");
     return "statement "
         + index
-        + (sid != null && sid.isTextual() ? " (" + printable(sid.textValue()) + ")" : "");
-  }
-
-  static String printable(String text) {
-    String cut = text.length() > 120 ? text.substring(0, 120) + "…" : text;
-    return cut.replaceAll("\\p{Cntrl}", "?");
+        + (sid != null && sid.isTextual()
+            ? " (" + UntrustedText.quote(sid.textValue(), 120) + ")"
+            : "");
   }
 
   /** IAM action patterns: case-insensitive, {@code *} any run, {@code ?} one character. */

@@ -1,5 +1,6 @@
 package dev.teeagent.custody;
 
+import dev.teeagent.json.UntrustedText;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -115,13 +116,13 @@ public final class KeyPolicyAnalyser {
         }
         if (!EXACT_OPERATORS.contains(op)) {
           return "with the measurement tested by "
-              + KeyPolicy.printable(operator.getKey())
+              + UntrustedText.quote(operator.getKey(), 120)
               + " (only StringEquals or StringEqualsIgnoreCase pin one image)";
         }
         boolean ignoreCase = op.equals("stringequalsignorecase");
         for (String value : test.getValue()) {
           if (!(ignoreCase ? value.equalsIgnoreCase(measurement) : value.equals(measurement))) {
-            return "to another measurement as well (" + KeyPolicy.printable(value) + ")";
+            return "to another measurement as well (" + UntrustedText.quote(value, 120) + ")";
           }
         }
         pinned |= !test.getValue().isEmpty();

@@ -10,6 +10,7 @@ import dev.teeagent.attestation.VerificationOptions;
 import dev.teeagent.custody.CustodyException;
 import dev.teeagent.custody.KeyPolicy;
 import dev.teeagent.custody.RecipientEnvelopeWriter;
+import dev.teeagent.json.UntrustedText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ final class DevKmsService {
       default ->
           throw new KmsError(
               "UnknownOperationException",
-              "dev-kms does not implement " + KmsError.printable(operation));
+              "dev-kms does not implement " + UntrustedText.quote(operation, 200));
     };
   }
 

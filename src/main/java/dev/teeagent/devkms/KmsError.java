@@ -1,5 +1,7 @@
 package dev.teeagent.devkms;
 
+import dev.teeagent.json.UntrustedText;
+
 /** A KMS error answer: its {@code __type} (AWS's exception name) and a message of our own. */
 final class KmsError extends Exception {
   private static final long serialVersionUID = 1L;
@@ -15,7 +17,8 @@ final class KmsError extends Exception {
   }
 
   static KmsError notFound(String keyId) {
-    return new KmsError("NotFoundException", "Key '" + printable(keyId) + "' does not exist");
+    return new KmsError(
+        "NotFoundException", "Key '" + UntrustedText.quote(keyId, 200) + "' does not exist");
   }
 
   static KmsError accessDenied(String why) {
@@ -24,10 +27,5 @@ final class KmsError extends Exception {
 
   static KmsError validation(String why) {
     return new KmsError("ValidationException", why);
-  }
-
-  static String printable(String text) {
-    String cut = text.length() > 200 ? text.substring(0, 200) + "…" : text;
-    return cut.replaceAll("\\p{Cntrl}", "?");
   }
 }

@@ -6,6 +6,7 @@ import dev.teeagent.error.ErrorCode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,17 +35,21 @@ public final class AgentHttpServer implements AutoCloseable {
   private final Semaphore inFlight = new Semaphore(HttpLimits.MAX_IN_FLIGHT);
 
   public AgentHttpServer(List<ApiRoute> routes, ResponseSigner signer, ObjectMapper mapper) {
-    this(routes, signer, mapper, Optional.empty());
+    this(routes, signer, mapper, Optional.empty(), new SecureRandom());
   }
 
-  /** With {@code https}: its listeners instead of the one plain port of {@link #start}. */
+  /**
+   * With {@code https}: its listeners instead of the one plain port of {@link #start}. {@code
+   * random} draws the boot id of the request ids that error answers and log lines share.
+   */
   public AgentHttpServer(
       List<ApiRoute> routes,
       ResponseSigner signer,
       ObjectMapper mapper,
-      Optional<HttpsConnector> https) {
+      Optional<HttpsConnector> https,
+      SecureRandom random) {
     ErrorMapper errors = new ErrorMapper();
-    SignedResponder responder = new SignedResponder(signer, mapper, errors);
+    SignedResponder responder = new SignedResponder(signer, mapper, errors, new RequestIds(random));
     ProtocolErrorHandler protocolErrors = new ProtocolErrorHandler(signer, responder);
     this.javalin =
         Javalin.create(
@@ -88,18 +93,9 @@ public final class AgentHttpServer implements AutoCloseable {
                     ctx -> handleAdmitted(ctx, route, responder));
               }
               // Javalin answers its own HttpResponseExceptions (413, 404…) unsigned unless that
-              // exact
-              // type has a handler, hence two registrations of the one mapping.
-              config.routes.exception(
-                  HttpResponseException.class,
-                  (e, ctx) -> {
-                    responder.error(ctx, errors.map(e));
-                  });
-              config.routes.exception(
-                  Exception.class,
-                  (e, ctx) -> {
-                    responder.error(ctx, errors.map(e));
-                  });
+              // exact type has a handler, hence two registrations of the one mapping.
+              config.routes.exception(HttpResponseException.class, responder::failed);
+              config.routes.exception(Exception.class, responder::failed);
               config.routes.error(
                   404,
                   ctx -> {
@@ -173,15 +169,20 @@ public final class AgentHttpServer implements AutoCloseable {
     return ctx.attribute(SignedResponder.SIGNED_ATTRIBUTE) != null;
   }
 
-  /** One line per request; a refusal carries its error code ("POST /api/v1/x 400 bad_x 1.2ms"). */
+  /**
+   * One line per request; a refusal carries its error code and the request id of its signed body
+   * ("POST /api/v1/x 400 bad_x 1.2ms request_id=3f9a1c2be0d4-17").
+   */
   private static void logRequest(Context ctx, Float millis) {
     String code = ctx.attribute(SignedResponder.ERROR_CODE_ATTRIBUTE);
+    String requestId = ctx.attribute(SignedResponder.REQUEST_ID_ATTRIBUTE);
     LOG.info(
-        "{} {} {} {}{}ms",
+        "{} {} {} {}{}ms{}",
         ctx.req().getMethod(),
         ctx.req().getRequestURI(),
         ctx.statusCode(),
         code == null ? "" : code + " ",
-        String.format(java.util.Locale.ROOT, "%.1f", millis));
+        String.format(java.util.Locale.ROOT, "%.1f", millis),
+        requestId == null ? "" : " request_id=" + requestId);
   }
 }

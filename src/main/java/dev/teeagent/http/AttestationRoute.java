@@ -3,6 +3,7 @@ package dev.teeagent.http;
 import dev.teeagent.attestation.AttestationService;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
+import dev.teeagent.json.UntrustedText;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.HexFormat;
@@ -42,7 +43,7 @@ public final class AttestationRoute implements ApiRoute {
   static byte[] nonce(Context ctx) {
     for (String name : ctx.queryParamMap().keySet()) {
       if (!name.equals("nonce")) {
-        throw badQuery("unknown query parameter '" + shorten(name) + "'");
+        throw badQuery("unknown query parameter '" + UntrustedText.quote(name, 40) + "'");
       }
     }
     List<String> values = ctx.queryParams("nonce");
@@ -58,11 +59,6 @@ public final class AttestationRoute implements ApiRoute {
       throw badQuery("nonce must be 1 to 64 whole bytes (2 to 128 hex digits)");
     }
     return HexFormat.of().parseHex(digits);
-  }
-
-  private static String shorten(String name) {
-    String printable = name.replaceAll("[^\\x20-\\x7e]", "?");
-    return printable.length() > 40 ? printable.substring(0, 40) + "…" : printable;
   }
 
   private static AgentException badQuery(String message) {

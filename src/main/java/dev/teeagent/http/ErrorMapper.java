@@ -39,23 +39,24 @@ final class ErrorMapper {
     }
   }
 
-  ApiError map(Exception e) {
+  /** The client's error for {@code e}; an unexpected one is logged under {@code requestId}. */
+  ApiError map(Exception e, String requestId) {
     return switch (e) {
       case AgentException agent ->
           new ApiError(agent.code(), agent.clientMessage(), agent.details());
-      case HttpResponseException http -> fromFramework(http);
+      case HttpResponseException http -> fromFramework(http, requestId);
       case MalformedBody body -> fromJson(body.jackson());
-      default -> internal(e);
+      default -> internal(e, requestId);
     };
   }
 
-  private ApiError fromFramework(HttpResponseException e) {
+  private ApiError fromFramework(HttpResponseException e, String requestId) {
     return switch (e.getStatus()) {
       case 404 -> notFound();
       case 405 -> methodNotAllowed(e.getDetails().get("availableMethods"));
       case 413 -> new ApiError(ErrorCode.BODY_TOO_LARGE, "request body is larger than 1 MiB");
       case 415 -> new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
-      default -> internal(e);
+      default -> internal(e, requestId);
     };
   }
 
@@ -138,14 +139,12 @@ final class ErrorMapper {
     return path.length() > 200 ? path.substring(0, 200) + "…" : path.toString();
   }
 
-  private ApiError internal(Exception e) {
-    // Class and frames only: exception text from libraries may quote inputs or state.
-    LOG.error("unhandled {} at {}", e.getClass().getName(), topFrame(e));
+  /**
+   * A 500: the client learns nothing about internals, the log gets the whole cause chain under the
+   * id the signed body carries too, so that an operator finds the cause of a client's 500.
+   */
+  private static ApiError internal(Exception e, String requestId) {
+    LOG.error("request_id={} internal error: {}", requestId, CauseChain.describe(e));
     return new ApiError(ErrorCode.INTERNAL_ERROR, "internal error");
-  }
-
-  private static String topFrame(Throwable e) {
-    StackTraceElement[] trace = e.getStackTrace();
-    return trace.length == 0 ? "?" : trace[0].toString();
   }
 }

@@ -39,13 +39,16 @@ final class ProtocolErrorHandler implements Request.Handler {
     String path = uri == null || uri.getPath() == null ? "" : uri.getPath();
     String query = uri == null ? null : uri.getQuery();
     RequestEcho echo = new RequestEcho(method, path, query, null);
-    byte[] body = signer.sign(error.code().status(), responder.errorPayload(error), echo, null);
+    String requestId = responder.requestId();
+    byte[] body =
+        signer.sign(error.code().status(), responder.errorPayload(error, requestId), echo, null);
     LOG.info(
-        "{} {} {} {} (refused by the HTTP layer)",
+        "{} {} {} {} (refused by the HTTP layer) request_id={}",
         method.isEmpty() ? "-" : method,
         path.isEmpty() ? "-" : path,
         error.code().status(),
-        error.code().code());
+        error.code().code(),
+        requestId);
     response.setStatus(error.code().status());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);

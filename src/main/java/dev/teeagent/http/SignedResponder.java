@@ -17,17 +17,46 @@ final class SignedResponder {
   /** Request attribute holding the error code of a refusal, for the request's log line. */
   static final String ERROR_CODE_ATTRIBUTE = "teeagent.errorCode";
 
+  /** Request attribute holding the id of a refused or failed request (body and log line). */
+  static final String REQUEST_ID_ATTRIBUTE = "teeagent.requestId";
+
+  /** The member of every signed error body that carries the request id. */
+  static final String REQUEST_ID_MEMBER = "request_id";
+
   /** Request attribute set once a signed body has been written. */
   static final String SIGNED_ATTRIBUTE = "teeagent.signed";
 
   private final ResponseSigner signer;
   private final ObjectMapper mapper;
   private final ErrorMapper errors;
+  private final RequestIds requestIds;
 
-  SignedResponder(ResponseSigner signer, ObjectMapper mapper, ErrorMapper errors) {
+  SignedResponder(
+      ResponseSigner signer, ObjectMapper mapper, ErrorMapper errors, RequestIds requestIds) {
     this.signer = signer;
     this.mapper = mapper;
     this.errors = errors;
+    this.requestIds = requestIds;
+  }
+
+  /** The request's id, made on first use: only refused or failed requests get one. */
+  String requestId(Context ctx) {
+    String id = ctx.attribute(REQUEST_ID_ATTRIBUTE);
+    if (id == null) {
+      id = requestIds.next();
+      ctx.attribute(REQUEST_ID_ATTRIBUTE, id);
+    }
+    return id;
+  }
+
+  /** A fresh id for a request refused before any route ran (no context exists). */
+  String requestId() {
+    return requestIds.next();
+  }
+
+  /** An exception a route (or Javalin) threw: mapped, logged under the request id if a 500. */
+  void failed(Exception e, Context ctx) {
+    error(ctx, errors.map(e, requestId(ctx)));
   }
 
   void reply(Context ctx, Reply reply) {
@@ -61,9 +90,10 @@ final class SignedResponder {
       if (!events.started()) {
         throw e; // nothing written yet: an ordinary signed error answer
       }
-      ErrorMapper.ApiError error = errors.map(e);
+      ErrorMapper.ApiError error = errors.map(e, requestId(ctx));
+      ctx.attribute(ERROR_CODE_ATTRIBUTE, error.code().code());
       status = error.code().status();
-      payload = errorPayload(error);
+      payload = errorPayload(error, requestId(ctx));
     }
     ctx.attribute(SIGNED_ATTRIBUTE, Boolean.TRUE);
     String nonce = ctx.attribute(NONCE_ATTRIBUTE);
@@ -88,15 +118,19 @@ final class SignedResponder {
       ctx.header("Allow", String.join(", ", allowed.stream().map(String::valueOf).toList()));
     }
     ctx.attribute(ERROR_CODE_ATTRIBUTE, error.code().code());
-    write(ctx, error.code().status(), errorPayload(error));
+    write(ctx, error.code().status(), errorPayload(error, requestId(ctx)));
   }
 
-  ObjectNode errorPayload(ErrorMapper.ApiError error) {
+  /**
+   * {@code {"error": {code, message, details…}, "request_id": …}}, the envelope added on signing.
+   */
+  ObjectNode errorPayload(ErrorMapper.ApiError error, String requestId) {
     ObjectNode payload = mapper.createObjectNode();
     ObjectNode body = payload.putObject("error");
     body.put("code", error.code().code());
     body.put("message", error.message());
     error.details().forEach((name, value) -> body.set(name, mapper.valueToTree(value)));
+    payload.put(REQUEST_ID_MEMBER, requestId);
     return payload;
   }
 

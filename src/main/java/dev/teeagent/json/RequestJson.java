@@ -52,23 +52,18 @@ public final class RequestJson {
     }
   }
 
-  /** Where the parser is; a bad member name is shown with U+FFFD, so the answer stays valid. */
+  /** Where the parser is; a member name is quoted as untrusted text, so the answer stays valid. */
   private static String path(JsonStreamContext context) {
     Deque<String> parts = new ArrayDeque<>();
     for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
       if (at.inArray()) {
         parts.addFirst("[" + Math.max(0, at.getCurrentIndex()) + "]");
       } else if (at.getCurrentName() != null) {
-        parts.addFirst("." + printable(at.getCurrentName()));
+        parts.addFirst("." + UntrustedText.quote(at.getCurrentName(), 80));
       }
     }
     String path = String.join("", parts);
     path = path.startsWith(".") ? path.substring(1) : path;
     return path.isEmpty() ? "(the body)" : path;
-  }
-
-  private static String printable(String name) {
-    String shown = WellFormed.replaceLoneSurrogates(name);
-    return shown.length() > 80 ? shown.substring(0, 80) + "…" : shown;
   }
 }

@@ -16,6 +16,9 @@ import okhttp3.OkHttpClient;
  * (OkHttp's default, which nothing here relaxes); every call has a deadline.
  */
 public final class OutboundHttp {
+  /** The longest URL the agent calls (an RPC URL in a request, or one listed by the operator). */
+  public static final int MAX_URL_LENGTH = 2048;
+
   private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.[0-9]{1,3}){3}");
 
   private OutboundHttp() {}

@@ -2,6 +2,7 @@ package dev.teeagent.prompt;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.config.PromptSettings;
+import dev.teeagent.outbound.LazyClient;
 import dev.teeagent.outbound.OutboundHttp;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -15,7 +16,6 @@ import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -36,14 +36,14 @@ public final class ChatCompletionsClient implements AutoCloseable {
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
   private static final int MAX_ERROR_BODY = 64 * 1024;
 
-  private final OkHttpClient http;
+  private final LazyClient http;
   private final PromptSettings settings;
   private final ObjectMapper mapper;
   private final String userAgent;
   private final Clock clock;
 
   ChatCompletionsClient(
-      OkHttpClient http,
+      LazyClient http,
       PromptSettings settings,
       ObjectMapper mapper,
       String userAgent,
@@ -57,15 +57,19 @@ public final class ChatCompletionsClient implements AutoCloseable {
 
   public static ChatCompletionsClient create(
       PromptSettings settings, ObjectMapper mapper, String version, Clock clock) {
-    OkHttpClient http =
-        OutboundHttp.client(
-                settings.connectTimeout(), settings.readTimeout(), settings.callTimeout())
-            // https for providers; cleartext only reaches loopback (PromptVariables checks).
-            .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
-            // Keep a connection per call in flight: OkHttp's default (5 idle) would reconnect
-            // and redo TLS under load.
-            .connectionPool(new ConnectionPool(settings.maxConcurrent(), 5, TimeUnit.MINUTES))
-            .build();
+    LazyClient http =
+        new LazyClient(
+            () ->
+                OutboundHttp.client(
+                        settings.connectTimeout(), settings.readTimeout(), settings.callTimeout())
+                    // https for providers; cleartext only reaches loopback (PromptVariables
+                    // checks).
+                    .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
+                    // Keep a connection per call in flight: OkHttp's default (5 idle) would
+                    // reconnect and redo TLS under load.
+                    .connectionPool(
+                        new ConnectionPool(settings.maxConcurrent(), 5, TimeUnit.MINUTES))
+                    .build());
     return new ChatCompletionsClient(http, settings, mapper, "tee-agent/" + version, clock);
   }
 
@@ -78,7 +82,7 @@ public final class ChatCompletionsClient implements AutoCloseable {
     long deadline = System.nanoTime() + settings.callTimeout().toNanos();
     for (int attempt = 0; ; attempt++) {
       long started = System.nanoTime();
-      Call call = http.newCall(request);
+      Call call = http.get().newCall(request);
       call.timeout().timeout(Math.max(1, deadline - started), TimeUnit.NANOSECONDS);
       Response response;
       try {
@@ -184,7 +188,6 @@ public final class ChatCompletionsClient implements AutoCloseable {
 
   @Override
   public void close() {
-    http.dispatcher().executorService().shutdown();
-    http.connectionPool().evictAll();
+    http.close();
   }
 }

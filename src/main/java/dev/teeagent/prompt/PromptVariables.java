@@ -2,8 +2,11 @@ package dev.teeagent.prompt;
 
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
-import dev.teeagent.outbound.OutboundHttp;
+import dev.teeagent.variables.InvalidValue;
 import dev.teeagent.variables.VariableSource;
+import dev.teeagent.variables.WellKnownValues;
+import dev.teeagent.variables.WellKnownVariable;
+import dev.teeagent.variables.WellKnownVariables;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,12 +14,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import okhttp3.HttpUrl;
 
 /**
  * The operator's variables that govern prompts (DESIGN §5), read afresh for every prompt because
- * the operator may change them. A missing key is 503 {@code llm_not_configured}; a value the agent
- * cannot use is 503 {@code llm_misconfigured} naming the variable (never quoting it).
+ * the operator may change them; their formats and defaults are those of {@link WellKnownVariables},
+ * checked when they are set. A missing key is 503 {@code llm_not_configured}; a value that still
+ * does not parse (a restored state) is 503 {@code llm_misconfigured} naming the variable (never
+ * quoting it).
  *
  * <p>What a client may spend of the operator's key is bounded: the model must be {@code llm_model}
  * or listed in {@code llm_allowed_models}, and {@code max_tokens} at most {@code llm_max_tokens}
@@ -30,44 +36,45 @@ record PromptVariables(
     int maxPerMinute,
     Set<String> allowedModels,
     int maxTokens) {
-  static final String API_KEY = "llm_api_key";
-  static final String BASE_URL = "llm_base_url";
-  static final String MODEL = "llm_model";
-  static final String HTTP_REFERER = "llm_http_referer";
-  static final String APP_TITLE = "llm_app_title";
-  static final String MAX_PER_MINUTE = "prompt_max_per_minute";
-  static final String ALLOWED_MODELS = "llm_allowed_models";
-  static final String MAX_TOKENS = "llm_max_tokens";
-  static final int DEFAULT_MAX_TOKENS = 4096;
-  static final String DEFAULT_BASE_URL = "https://openrouter.ai/api/v1";
-  static final int DEFAULT_MAX_PER_MINUTE = 60;
-  static final int MAX_COUNT = 1_000_000;
+  private static final List<WellKnownVariable<?>> READ =
+      List.of(
+          WellKnownVariables.LLM_API_KEY,
+          WellKnownVariables.LLM_BASE_URL,
+          WellKnownVariables.LLM_MODEL,
+          WellKnownVariables.LLM_ALLOWED_MODELS,
+          WellKnownVariables.LLM_MAX_TOKENS,
+          WellKnownVariables.LLM_HTTP_REFERER,
+          WellKnownVariables.LLM_APP_TITLE,
+          WellKnownVariables.PROMPT_MAX_PER_MINUTE);
 
   static PromptVariables read(VariableSource variables) {
-    String key = variables.value(API_KEY).orElse("");
-    if (key.isBlank()) {
+    if (variables.value(WellKnownVariables.LLM_API_KEY.name()).orElse("").isBlank()) {
       throw new AgentException(
           ErrorCode.LLM_NOT_CONFIGURED, "no LLM API key: the operator has not set llm_api_key");
     }
-    if (!key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      throw misconfigured(API_KEY, "must be printable ASCII without spaces");
-    }
-    HttpUrl baseUrl = baseUrl(variables.value(BASE_URL).orElse(DEFAULT_BASE_URL));
+    WellKnownValues values = typed(() -> WellKnownValues.read(variables, READ));
     Map<String, String> headers = new LinkedHashMap<>();
-    header(variables, HTTP_REFERER).ifPresent(value -> headers.put("HTTP-Referer", value));
-    header(variables, APP_TITLE).ifPresent(value -> headers.put("X-Title", value));
-    Optional<String> model = variables.value(MODEL).filter(value -> !value.isBlank());
+    values
+        .get(WellKnownVariables.LLM_HTTP_REFERER)
+        .filter(value -> !value.isEmpty())
+        .ifPresent(value -> headers.put("HTTP-Referer", value));
+    values
+        .get(WellKnownVariables.LLM_APP_TITLE)
+        .filter(value -> !value.isEmpty())
+        .ifPresent(value -> headers.put("X-Title", value));
+    Optional<String> model =
+        values.get(WellKnownVariables.LLM_MODEL).filter(value -> !value.isBlank());
     Set<String> allowed = new TreeSet<>();
     model.ifPresent(allowed::add);
-    variables.value(ALLOWED_MODELS).ifPresent(list -> allowed.addAll(List.of(list.split(","))));
+    values.get(WellKnownVariables.LLM_ALLOWED_MODELS).ifPresent(allowed::addAll);
     return new PromptVariables(
-        baseUrl,
-        new ApiKey(key),
+        values.get(WellKnownVariables.LLM_BASE_URL).orElseThrow(),
+        new ApiKey(values.get(WellKnownVariables.LLM_API_KEY).orElseThrow()),
         model,
         Map.copyOf(headers),
-        count(variables, MAX_PER_MINUTE, DEFAULT_MAX_PER_MINUTE),
+        values.get(WellKnownVariables.PROMPT_MAX_PER_MINUTE).orElseThrow(),
         Collections.unmodifiableSet(allowed),
-        count(variables, MAX_TOKENS, DEFAULT_MAX_TOKENS));
+        values.get(WellKnownVariables.LLM_MAX_TOKENS).orElseThrow());
   }
 
   /** Refuses a model or a max_tokens beyond what the operator allows (403 naming the variable). */
@@ -89,7 +96,7 @@ record PromptVariables(
               + " is above llm_max_tokens "
               + maxTokens
               + " (the operator's bound; "
-              + DEFAULT_MAX_TOKENS
+              + WellKnownVariables.LLM_MAX_TOKENS.defaultText().orElseThrow()
               + " when unset)");
     }
   }
@@ -104,54 +111,17 @@ record PromptVariables(
     return HttpUrl.get(provider() + "/chat/completions");
   }
 
-  /**
-   * The rule of {@code set} time ({@link OutboundHttp#isAllowedUrl}: https, plain http only to a
-   * literal loopback address, no credentials), checked again at use; and no query or fragment,
-   * since the path is appended.
-   */
-  static HttpUrl baseUrl(String text) {
-    HttpUrl url = OutboundHttp.isAllowedUrl(text) ? HttpUrl.parse(text) : null;
-    if (url == null) {
-      throw misconfigured(BASE_URL, "must be an https URL (plain http only to a loopback address)");
-    }
-    if (url.query() != null || url.fragment() != null) {
-      throw misconfigured(BASE_URL, "must not have a query or fragment");
-    }
-    return url;
-  }
-
-  private static Optional<String> header(VariableSource variables, String name) {
-    Optional<String> value = variables.value(name).filter(text -> !text.isEmpty());
-    if (value.isPresent()
-        && (value.get().length() > 512
-            || !value.get().chars().allMatch(c -> c >= 0x20 && c < 0x7f))) {
-      throw misconfigured(name, "must be at most 512 printable ASCII characters");
-    }
-    return value;
-  }
-
   /** The rate limit alone: checked before a request body is parsed. */
   static int maxPerMinute(VariableSource variables) {
-    return count(variables, MAX_PER_MINUTE, DEFAULT_MAX_PER_MINUTE);
+    return typed(() -> WellKnownVariables.PROMPT_MAX_PER_MINUTE.read(variables)).orElseThrow();
   }
 
-  private static int count(VariableSource variables, String name, int defaultValue) {
-    Optional<String> text = variables.value(name);
-    if (text.isEmpty()) {
-      return defaultValue;
-    }
+  private static <T> T typed(Supplier<T> read) {
     try {
-      int value = Integer.parseInt(text.get().strip());
-      if (value >= 1 && value <= MAX_COUNT) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
+      return read.get();
+    } catch (InvalidValue invalid) {
+      throw new AgentException(
+          ErrorCode.LLM_MISCONFIGURED, "variable " + invalid.variable() + ": " + invalid.problem());
     }
-    throw misconfigured(name, "must be an integer from 1 to " + MAX_COUNT);
-  }
-
-  private static AgentException misconfigured(String variable, String problem) {
-    return new AgentException(ErrorCode.LLM_MISCONFIGURED, "variable " + variable + " " + problem);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
+import dev.teeagent.json.UntrustedText;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -123,12 +124,8 @@ final class ProviderFailure {
     }
   }
 
-  /** Printable text only, at most 500 characters. */
+  /** The provider's message made safe to quote, or null when it says nothing. */
   static String shorten(String text) {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    String clean = text.replaceAll("\\p{Cntrl}", " ").strip();
-    return clean.length() <= MAX_MESSAGE ? clean : clean.substring(0, MAX_MESSAGE) + "…";
+    return text == null || text.isBlank() ? null : UntrustedText.quote(text.strip(), MAX_MESSAGE);
   }
 }

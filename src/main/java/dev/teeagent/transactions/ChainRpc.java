@@ -10,6 +10,7 @@ import dev.teeagent.crypto.Address;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.json.UntrustedText;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.math.BigInteger;
@@ -34,9 +35,9 @@ import org.web3j.utils.Numeric;
  * failure becomes a client error with a code — unreachable or TLS failure (502 {@code
  * rpc_unreachable}), no answer in time (504 {@code rpc_timeout}), an answer that is not the
  * JSON-RPC the call expects (502 {@code rpc_bad_response}), the node's own error (502 {@code
- * rpc_error}, its message quoted, cut and reduced to printable ASCII), or insufficient funds (409)
- * — and never a 500. Exception text of the HTTP or JSON layers is not passed on: it may quote the
- * node's answer at length.
+ * rpc_error}, its message quoted, cut and made safe by {@link UntrustedText}), or insufficient
+ * funds (409) — and never a 500. Exception text of the HTTP or JSON layers is not passed on: it may
+ * quote the node's answer at length.
  */
 final class ChainRpc {
   static final int MAX_QUOTED_MESSAGE = 300;
@@ -239,7 +240,7 @@ final class ChainRpc {
   }
 
   private static AgentException nodeError(String method, int code, String nodeMessage) {
-    String message = quoted(nodeMessage);
+    String message = UntrustedText.quote(nodeMessage, MAX_QUOTED_MESSAGE);
     if (message.toLowerCase(Locale.ROOT).contains("insufficient funds")) {
       return new AgentException(
           ErrorCode.INSUFFICIENT_FUNDS,
@@ -248,21 +249,5 @@ final class ChainRpc {
     return new AgentException(
         ErrorCode.RPC_ERROR,
         "the RPC refused " + method + " (error " + code + ": " + message + ")");
-  }
-
-  /** An upstream message made safe to quote: printable ASCII only, cut to a bounded length. */
-  static String quoted(String message) {
-    if (message == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < message.length() && out.length() < MAX_QUOTED_MESSAGE; i++) {
-      char c = message.charAt(i);
-      out.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    if (message.length() > MAX_QUOTED_MESSAGE) {
-      out.append('…');
-    }
-    return out.toString();
   }
 }

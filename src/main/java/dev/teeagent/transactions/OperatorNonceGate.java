@@ -4,10 +4,9 @@ import java.math.BigInteger;
 import java.util.function.Supplier;
 
 /**
- * The operator's shared {@code operator_nonce} (one counter for variable batches and transaction
- * authorizations, owned by the variables capability): runs {@code action} as the use of {@code
- * nonce}, refusing with {@code stale_nonce} unless it is the next one, and consuming it only when
- * the action returns normally.
+ * How a transaction reaches the operator's shared {@code operator_nonce} (one {@link
+ * dev.teeagent.variables.NonceGate} for variable batches and transaction authorizations, owned by
+ * the variables capability, which also holds its state lock while the nonce is used).
  */
 @FunctionalInterface
 public interface OperatorNonceGate {

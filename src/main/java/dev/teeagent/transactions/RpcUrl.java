@@ -12,8 +12,6 @@ import dev.teeagent.outbound.OutboundHttp;
  * tx_allowed_rpc_urls} matches it exactly.
  */
 public record RpcUrl(String text) {
-  static final int MAX_LENGTH = 2048;
-
   public RpcUrl {
     if (text == null) {
       throw new IllegalArgumentException("text is required");
@@ -21,7 +19,7 @@ public record RpcUrl(String text) {
   }
 
   public static RpcUrl parse(String text) {
-    if (text == null || text.isEmpty() || text.length() > MAX_LENGTH) {
+    if (text == null || text.isEmpty() || text.length() > OutboundHttp.MAX_URL_LENGTH) {
       throw invalid("rpc_url must be a URL of at most 2048 characters");
     }
     if (!OutboundHttp.isAllowedUrl(text)) {

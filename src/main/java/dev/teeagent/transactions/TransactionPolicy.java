@@ -6,9 +6,15 @@ import dev.teeagent.crypto.EthSignature;
 import dev.teeagent.crypto.Secp256k1;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
+import dev.teeagent.variables.InvalidValue;
+import dev.teeagent.variables.NonceGate;
 import dev.teeagent.variables.VariableSource;
+import dev.teeagent.variables.WellKnownValues;
+import dev.teeagent.variables.WellKnownVariable;
+import dev.teeagent.variables.WellKnownVariables;
 import java.math.BigInteger;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -32,8 +38,15 @@ import java.util.function.Supplier;
  * tx_allowed_calls} (non-empty data needs its {@code to:selector} listed, so an allowed token's
  * {@code transfer} cannot send funds where {@code tx_allowed_to} would not); {@code
  * tx_allowed_chain_ids}; {@code tx_allowed_rpc_urls} (exact match).
+ *
+ * <p>The {@code tx_*} variables are read together once per request (so one request sees one
+ * policy), typed by {@link WellKnownVariables}, which checks them when they are set. An absent
+ * limit or list means "no restriction", except {@code tx_allowed_calls}, whose absence allows no
+ * call at all. A value that still does not parse (a restored state) fails closed with 503.
  */
 public final class TransactionPolicy {
+  private static final List<WellKnownVariable<?>> POLICY = WellKnownVariables.named("tx_");
+
   private final VariableSource variables;
   private final Address operator;
   private final Eip712.Domain domain;
@@ -70,7 +83,7 @@ public final class TransactionPolicy {
 
   /** A request that passed every rule the request alone decides, with the policy it was read at. */
   public record Admission(
-      Mode mode, Optional<Address> signer, PolicyVariables rules, SignTransactionRequest request) {}
+      Mode mode, Optional<Address> signer, WellKnownValues rules, SignTransactionRequest request) {}
 
   /** A request whose chain is known, and where that chain id came from. */
   public record Pinned(SignTransactionRequest request, String chainIdSource) {}
@@ -84,8 +97,8 @@ public final class TransactionPolicy {
     if (request.chainId() != null) {
       return new Pinned(request, "request");
     }
-    PolicyVariables rules = PolicyVariables.read(variables);
-    Optional<Set<BigInteger>> listed = rules.allowedChainIds();
+    WellKnownValues rules = read();
+    Optional<Set<BigInteger>> listed = rules.get(WellKnownVariables.TX_ALLOWED_CHAIN_IDS);
     if (listed.isEmpty()) {
       throw new AgentException(
           ErrorCode.MISSING_FIELD,
@@ -94,7 +107,8 @@ public final class TransactionPolicy {
     }
     if (listed.get().size() == 1) {
       return new Pinned(
-          request.withChainId(listed.get().iterator().next()), PolicyVariables.ALLOWED_CHAIN_IDS);
+          request.withChainId(listed.get().iterator().next()),
+          WellKnownVariables.TX_ALLOWED_CHAIN_IDS.name());
     }
     requireAllowedRpc(rules, request);
     BigInteger reported = rpcChainId.get();
@@ -112,12 +126,16 @@ public final class TransactionPolicy {
 
   /** Who asks, and every limit the request decides by itself; before any RPC call. */
   public Admission admit(SignTransactionRequest request) {
-    PolicyVariables rules = PolicyVariables.read(variables);
+    WellKnownValues rules = read();
     Admission admission = who(request, rules);
+    Optional<BigInteger> maxValue = rules.get(WellKnownVariables.TX_MAX_VALUE_WEI);
+    Optional<BigInteger> budget = rules.get(WellKnownVariables.TX_BUDGET_WEI);
+    Optional<Set<BigInteger>> chainIds = rules.get(WellKnownVariables.TX_ALLOWED_CHAIN_IDS);
+    Optional<Set<Address>> allowedTo = rules.get(WellKnownVariables.TX_ALLOWED_TO);
     if (admission.mode() != Mode.OPERATOR
-        && (rules.maxValueWei().isEmpty()
-            || rules.budgetWei().isEmpty()
-            || rules.allowedRpcUrls().isEmpty())) {
+        && (maxValue.isEmpty()
+            || budget.isEmpty()
+            || rules.get(WellKnownVariables.TX_ALLOWED_RPC_URLS).isEmpty())) {
       // Without an operator-chosen RPC, a client's own node would decide which of the agent's
       // nonces are free again and whether a fee can be mined: it could stall the agent's sequence.
       throw refuse(
@@ -135,22 +153,22 @@ public final class TransactionPolicy {
     }
     TransactionFields tx = request.transaction();
     requireAllowedRpc(rules, request);
-    if (rules.allowedChainIds().isPresent()
-        && !rules.allowedChainIds().get().contains(request.chainId().value())) {
+    if (chainIds.isPresent() && !chainIds.get().contains(request.chainId().value())) {
       throw refuse(
           ErrorCode.TX_CHAIN_NOT_ALLOWED,
           "chain "
               + request.chainId()
               + " is not in tx_allowed_chain_ids ("
-              + sorted(rules.allowedChainIds().get())
+              + sorted(chainIds.get())
               + ")");
     }
-    if (rules.allowedTo().isPresent() && !rules.allowedTo().get().contains(tx.toAddress())) {
+    if (allowedTo.isPresent() && !allowedTo.get().contains(tx.toAddress())) {
       throw refuse(ErrorCode.TX_TO_NOT_ALLOWED, tx.to() + " is not in tx_allowed_to");
     }
     if (tx.hasCall()) {
-      String entry = PolicyVariables.callEntry(tx.toAddress(), tx.data());
-      if (tx.data().length() < 10 || !rules.allowedCalls().contains(entry)) {
+      String entry = callEntry(tx.toAddress(), tx.data());
+      if (tx.data().length() < 10
+          || !rules.get(WellKnownVariables.TX_ALLOWED_CALLS).orElse(Set.of()).contains(entry)) {
         throw refuse(
             ErrorCode.TX_CALL_NOT_ALLOWED,
             "a transaction with data needs its address:selector ("
@@ -159,14 +177,13 @@ public final class TransactionPolicy {
       }
     }
     BigInteger value = tx.value().value();
-    if (rules.maxValueWei().isPresent() && value.compareTo(rules.maxValueWei().get()) > 0) {
+    if (maxValue.isPresent() && value.compareTo(maxValue.get()) > 0) {
       throw refuse(
           ErrorCode.TX_MAX_VALUE_EXCEEDED,
-          "value " + value + " exceeds tx_max_value_wei " + rules.maxValueWei().get());
+          "value " + value + " exceeds tx_max_value_wei " + maxValue.get());
     }
-    if (rules.budgetWei().isPresent()
-        && spent().add(value).compareTo(rules.budgetWei().get()) > 0) {
-      throw budgetExceeded(rules.budgetWei().get(), value);
+    if (budget.isPresent() && spent().add(value).compareTo(budget.get()) > 0) {
+      throw budgetExceeded(budget.get(), value);
     }
     return admission;
   }
@@ -174,14 +191,11 @@ public final class TransactionPolicy {
   /** The limits that need the final gas and fees; after the RPC calls, before signing. */
   public void check(Admission admission, UnsignedTransaction tx) {
     BigInteger fee = tx.maxFeeWei();
-    PolicyVariables rules = admission.rules();
-    if (rules.maxFeeWei().isPresent() && fee.compareTo(rules.maxFeeWei().get()) > 0) {
+    Optional<BigInteger> maxFee = admission.rules().get(WellKnownVariables.TX_MAX_FEE_WEI);
+    if (maxFee.isPresent() && fee.compareTo(maxFee.get()) > 0) {
       throw refuse(
           ErrorCode.TX_MAX_FEE_EXCEEDED,
-          "gas limit × max fee per gas = "
-              + fee
-              + " exceeds tx_max_fee_wei "
-              + rules.maxFeeWei().get());
+          "gas limit × max fee per gas = " + fee + " exceeds tx_max_fee_wei " + maxFee.get());
     }
     Authorization authorization = admission.request().authorization();
     if (authorization != null && fee.compareTo(authorization.maxFeeWei().value()) > 0) {
@@ -192,9 +206,9 @@ public final class TransactionPolicy {
               + " exceeds the authorization's max_fee_wei "
               + authorization.maxFeeWei());
     }
-    if (rules.budgetWei().isPresent()
-        && spent().add(tx.maxCostWei()).compareTo(rules.budgetWei().get()) > 0) {
-      throw budgetExceeded(rules.budgetWei().get(), tx.maxCostWei());
+    Optional<BigInteger> budget = admission.rules().get(WellKnownVariables.TX_BUDGET_WEI);
+    if (budget.isPresent() && spent().add(tx.maxCostWei()).compareTo(budget.get()) > 0) {
+      throw budgetExceeded(budget.get(), tx.maxCostWei());
     }
   }
 
@@ -203,7 +217,7 @@ public final class TransactionPolicy {
    * overspend it together. Called just before the signature leaves the agent.
    */
   public synchronized void spend(Admission admission, UnsignedTransaction tx) {
-    Optional<BigInteger> budget = admission.rules().budgetWei();
+    Optional<BigInteger> budget = admission.rules().get(WellKnownVariables.TX_BUDGET_WEI);
     BigInteger after = spentWei.add(tx.maxCostWei());
     if (budget.isPresent() && after.compareTo(budget.get()) > 0) {
       throw budgetExceeded(budget.get(), tx.maxCostWei());
@@ -227,19 +241,40 @@ public final class TransactionPolicy {
   /** The API signers listed now (for {@code signer_nonces}); none when the variable is invalid. */
   public Set<Address> apiSigners() {
     try {
-      return PolicyVariables.read(variables).apiSigners();
-    } catch (AgentException invalid) {
+      return WellKnownVariables.TX_API_SIGNERS.read(variables).orElse(Set.of());
+    } catch (InvalidValue invalid) {
       return Set.of();
     }
   }
 
-  private Admission who(SignTransactionRequest request, PolicyVariables rules) {
+  /** The {@code tx_*} policy now, typed; 503 when a value does not parse. */
+  private WellKnownValues read() {
+    try {
+      return WellKnownValues.read(variables, POLICY);
+    } catch (InvalidValue invalid) {
+      throw new AgentException(
+          ErrorCode.TX_POLICY_INVALID,
+          "the policy variable "
+              + invalid.variable()
+              + " is not valid ("
+              + invalid.problem()
+              + "); nothing is signed until it is fixed");
+    }
+  }
+
+  /** The {@code address:0xselector} entry a call to {@code to} with {@code data} needs. */
+  private static String callEntry(Address to, String data) {
+    return (to.checksummed() + ":" + data.substring(0, Math.min(data.length(), 10)))
+        .toLowerCase(Locale.ROOT);
+  }
+
+  private Admission who(SignTransactionRequest request, WellKnownValues rules) {
     Authorization authorization = request.authorization();
     if (request.fillNonce() != null && authorization == null) {
       throw fillOperatorOnly();
     }
     if (authorization == null) {
-      if (rules.open()) {
+      if (rules.get(WellKnownVariables.TX_OPEN).orElseThrow()) {
         return new Admission(Mode.OPEN, Optional.empty(), rules, request);
       }
       throw refuse(
@@ -260,14 +295,14 @@ public final class TransactionPolicy {
     Address signer = recover(request, authorization);
     BigInteger nonce = authorization.nonce().value();
     if (signer.equals(operator)) {
-      requireNext(nonce, operatorNonce.get(), "the operator's");
+      NonceGate.requireNext(NonceGate.OPERATOR, nonce, operatorNonce.get());
       return new Admission(Mode.OPERATOR, Optional.of(signer), rules, request);
     }
     if (request.fillNonce() != null) {
       throw fillOperatorOnly();
     }
-    if (rules.apiSigners().contains(signer)) {
-      requireNext(nonce, signerNonces.next(signer), signer + "'s");
+    if (rules.get(WellKnownVariables.TX_API_SIGNERS).orElse(Set.of()).contains(signer)) {
+      NonceGate.requireNext(SignerNonces.counter(signer), nonce, signerNonces.next(signer));
       return new Admission(Mode.API_SIGNER, Optional.of(signer), rules, request);
     }
     throw refuse(
@@ -308,28 +343,20 @@ public final class TransactionPolicy {
   }
 
   /** The list is public (GET /variables), so the refusal names it: the cure is in the message. */
-  private static void requireAllowedRpc(PolicyVariables rules, SignTransactionRequest request) {
-    if (rules.allowedRpcUrls().isPresent()
-        && !rules.allowedRpcUrls().get().contains(request.rpcUrl())) {
+  private static void requireAllowedRpc(WellKnownValues rules, SignTransactionRequest request) {
+    Optional<Set<String>> allowed = rules.get(WellKnownVariables.TX_ALLOWED_RPC_URLS);
+    if (allowed.isPresent() && !allowed.get().contains(request.rpcUrl())) {
       throw refuse(
           ErrorCode.TX_RPC_URL_NOT_ALLOWED,
           "rpc_url "
               + request.rpcUrl()
               + " is not in tx_allowed_rpc_urls; the allowed ones are, exactly: "
-              + String.join(", ", new TreeSet<>(rules.allowedRpcUrls().get())));
+              + String.join(", ", new TreeSet<>(allowed.get())));
     }
   }
 
   private static String sorted(Set<BigInteger> ids) {
     return String.join(",", new TreeSet<>(ids).stream().map(BigInteger::toString).toList());
-  }
-
-  private static void requireNext(BigInteger nonce, BigInteger expected, String whose) {
-    if (!nonce.equals(expected)) {
-      throw new AgentException(
-          ErrorCode.STALE_NONCE,
-          "authorization nonce " + nonce + " is not " + whose + " next nonce (" + expected + ")");
-    }
   }
 
   private AgentException budgetExceeded(BigInteger budget, BigInteger cost) {

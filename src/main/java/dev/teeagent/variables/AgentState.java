@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.teeagent.crypto.Jcs;
 import dev.teeagent.crypto.Keccak;
-import dev.teeagent.error.AgentException;
-import dev.teeagent.error.ErrorCode;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.List;
@@ -37,7 +35,7 @@ public final class AgentState implements VariableSource {
   private final ObjectMapper mapper;
   private final AuditLog audit;
   private SortedMap<String, Variable> variables = new TreeMap<>();
-  private BigInteger operatorNonce = BigInteger.ZERO;
+  private final NonceGate operatorNonce = new NonceGate(NonceGate.OPERATOR);
   private volatile Snapshot snapshot;
   private Runnable commitHook = () -> {};
 
@@ -101,7 +99,7 @@ public final class AgentState implements VariableSource {
   public Image image() {
     lock.lock();
     try {
-      return new Image(List.copyOf(variables.values()), operatorNonce, audit.entries());
+      return new Image(List.copyOf(variables.values()), operatorNonce.next(), audit.entries());
     } finally {
       lock.unlock();
     }
@@ -115,7 +113,7 @@ public final class AgentState implements VariableSource {
       SortedMap<String, Variable> restored = new TreeMap<>();
       image.variables().forEach(variable -> restored.put(variable.name(), variable));
       variables = restored;
-      operatorNonce = image.operatorNonce();
+      operatorNonce.restore(image.operatorNonce());
       publish();
     } finally {
       lock.unlock();
@@ -135,26 +133,31 @@ public final class AgentState implements VariableSource {
   /** Hidden values in plaintext: for the agent's own use, never for an answer or a log. */
   @Override
   public Optional<String> value(String name) {
+    return valueIn(snapshot, name);
+  }
+
+  /** The variables of the current snapshot, which later batches do not change. */
+  @Override
+  public VariableSource now() {
+    Snapshot fixed = snapshot;
+    return name -> valueIn(fixed, name);
+  }
+
+  private static Optional<String> valueIn(Snapshot snapshot, String name) {
     return Optional.ofNullable(snapshot.variables().get(name)).map(Variable::value);
   }
 
   /**
-   * Runs {@code action} as the use of operator nonce {@code nonce}: refuses with {@code
-   * stale_nonce} unless it is the next one, and consumes it (+1) only when the action returns
-   * normally. The lock is held throughout, so nothing else the operator signed runs in between; the
-   * action may call {@link #appendTransaction} (the lock is reentrant). An action that throws
-   * changes nothing, so it must append to the audit log last.
+   * Runs {@code action} as the use of operator nonce {@code nonce} ({@link NonceGate}'s rule). The
+   * state lock is held throughout, so nothing else the operator signed runs in between and the
+   * published snapshot has the nonce consumed; the action may call {@link #appendTransaction} (the
+   * lock is reentrant). An action that throws changes nothing, so it must append to the audit log
+   * last.
    */
   public <T> T withOperatorNonce(BigInteger nonce, Supplier<T> action) {
     lock.lock();
     try {
-      if (!operatorNonce.equals(nonce)) {
-        throw new AgentException(
-            ErrorCode.STALE_NONCE,
-            "nonce " + nonce + " is not the next operator nonce (" + operatorNonce + ")");
-      }
-      T result = action.get();
-      operatorNonce = operatorNonce.add(BigInteger.ONE);
+      T result = operatorNonce.use(nonce, action);
       publish();
       return result;
     } finally {
@@ -232,11 +235,11 @@ public final class AgentState implements VariableSource {
     SortedMap<String, Variable> frozen =
         java.util.Collections.unmodifiableSortedMap(new TreeMap<>(variables));
     String head = audit.head();
+    BigInteger nonce = operatorNonce.next();
     List<VariableView> views = frozen.values().stream().map(Variable::view).toList();
     String stateHash =
-        Keccak.hashHex(
-            Jcs.canonicalize(write(new StatePreimage(head, operatorNonce.toString(), views))));
-    snapshot = new Snapshot(frozen, operatorNonce, head, audit.size(), stateHash);
+        Keccak.hashHex(Jcs.canonicalize(write(new StatePreimage(head, nonce.toString(), views))));
+    snapshot = new Snapshot(frozen, nonce, head, audit.size(), stateHash);
   }
 
   private String write(Object value) {

@@ -2,9 +2,11 @@ package dev.teeagent.variables;
 
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
+import dev.teeagent.variables.WellKnownVariable.Visibility;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -18,15 +20,16 @@ import java.util.regex.Pattern;
  *   <li>{@code set}: create or change; a new variable takes the given flags. On an existing one
  *       {@code immutable} may stay or go false→true, {@code hidden} may stay or go true→false (a
  *       public value never becomes secret). A hidden value must arrive encrypted. A well-known
- *       variable whose value the agent publishes ({@link WellKnownValues#isPublished}) is never
- *       hidden: that would only pretend to keep it secret; one the agent uses as a credential
- *       ({@link WellKnownValues#isCredential}) is never public.
+ *       variable whose value the agent publishes ({@link WellKnownVariable.Visibility#PUBLISHED})
+ *       is never hidden: that would only pretend to keep it secret; one the agent uses as a
+ *       credential ({@link WellKnownVariable.Visibility#SECRET}) is never public.
  *   <li>{@code reveal}: hidden → public. {@code freeze}: mutable → immutable. {@code delete}:
  *       mutable only. These carry a name only (empty value, flags false).
  *   <li>Immutable means nothing about the variable changes again: value, hidden, existence. Every
  *       command on an immutable variable is refused, even one that would change nothing.
  *   <li>Names match {@code ^[a-z][a-z0-9_]{0,63}$}; values are at most 64 KiB (UTF-8, as sent); the
- *       well-known variables must hold well-formed values ({@link WellKnownValues}).
+ *       well-known variables must hold values their parsers accept ({@link WellKnownVariables}),
+ *       checked after a hidden value is decrypted, so that a value accepted is a value usable.
  * </ul>
  */
 public final class VariableRules {
@@ -90,7 +93,10 @@ public final class VariableRules {
     if (existing != null && existing.immutable()) {
       throw immutable(where);
     }
-    if (!command.hidden() && WellKnownValues.isCredential(command.name())) {
+    Optional<WellKnownVariable<?>> wellKnown = WellKnownVariables.find(command.name());
+    Visibility visibility =
+        wellKnown.map(WellKnownVariable::visibility).orElse(Visibility.HIDEABLE);
+    if (!command.hidden() && visibility == Visibility.SECRET) {
       throw new AgentException(
           ErrorCode.CREDENTIAL_NOT_HIDDEN,
           where
@@ -109,7 +115,7 @@ public final class VariableRules {
               + command.name()
               + "), then set it with hidden true in the next, and treat the old value as known");
     }
-    if (command.hidden() && WellKnownValues.isPublished(command.name())) {
+    if (command.hidden() && visibility == Visibility.PUBLISHED) {
       throw new AgentException(
           ErrorCode.CANNOT_HIDE_PUBLIC,
           where
@@ -123,8 +129,21 @@ public final class VariableRules {
       value = opened.plaintext();
       valueHash = opened.ciphertextHash();
     }
-    WellKnownValues.check(where, command.name(), value);
+    if (wellKnown.isPresent()) {
+      requireValid(where, wellKnown.get(), value);
+    }
     return new Variable(command.name(), value, valueHash, command.hidden(), command.immutable());
+  }
+
+  /** Refuses a value the variable's parser refuses, naming the variable (in where) and the rule. */
+  private static void requireValid(String where, WellKnownVariable<?> variable, String value) {
+    try {
+      variable.parse(value);
+    } catch (InvalidValue invalid) {
+      throw new AgentException(
+          invalid.emptyEntry() ? ErrorCode.EMPTY_LIST_ENTRY : ErrorCode.INVALID_VALUE,
+          where + ": " + invalid.problem());
+    }
   }
 
   /** The existing, mutable variable a reveal/freeze/delete acts on. */

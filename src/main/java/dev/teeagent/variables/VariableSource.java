@@ -11,4 +11,12 @@ import java.util.Optional;
 public interface VariableSource {
   /** The current value of {@code name}, or empty when the variable does not exist. */
   Optional<String> value(String name);
+
+  /**
+   * The values as they are now, fixed, so several read through it are of one moment. A source that
+   * never changes may return itself.
+   */
+  default VariableSource now() {
+    return this;
+  }
 }

@@ -1,142 +1,47 @@
 package dev.teeagent.variables;
 
-import dev.teeagent.crypto.Address;
-import dev.teeagent.error.AgentException;
-import dev.teeagent.error.ErrorCode;
-import dev.teeagent.json.Uint256;
-import dev.teeagent.outbound.OutboundHttp;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
- * Formats of the well-known variables (DESIGN §5), checked at {@code set} time so a policy that
- * cannot be read never gets stored (or frozen). Lists are comma-separated with no empty entries and
- * no spaces; amounts are decimal; URLs follow {@link OutboundHttp#isAllowedUrl} (https, or http to
- * a literal loopback address only, for local chains and tests). Other variables may hold any text.
+ * The typed values of some well-known variables, read together, so that one request sees one policy
+ * however the operator changes it meanwhile. An unset variable without a default is empty.
  */
 public final class WellKnownValues {
-  private static final Pattern CALL = Pattern.compile("0x[0-9a-fA-F]{40}:0x[0-9a-fA-F]{8}");
+  private final Map<WellKnownVariable<?>, Optional<?>> values;
 
-  private record Format(boolean list, String description, Predicate<String> valid) {}
-
-  private static final Map<String, Format> FORMATS =
-      Map.ofEntries(
-          Map.entry(
-              "llm_base_url",
-              one("an https URL (http only to 127.0.0.1 or [::1])", OutboundHttp::isAllowedUrl)),
-          Map.entry(
-              "prompt_max_per_minute",
-              one("an integer from 1 to 1000000", WellKnownValues::isRate)),
-          Map.entry(
-              "llm_allowed_models",
-              list(
-                  "model ids (1 to 256 printable ASCII characters, no spaces)",
-                  v -> v.matches("[\\x21-\\x7e]{1,256}"))),
-          Map.entry("llm_max_tokens", one("an integer from 1 to 1000000", WellKnownValues::isRate)),
-          Map.entry(
-              "tx_open", one("\"true\" or \"false\"", v -> v.equals("true") || v.equals("false"))),
-          Map.entry("tx_max_value_wei", one("a decimal amount of wei", WellKnownValues::isUint256)),
-          Map.entry("tx_max_fee_wei", one("a decimal amount of wei", WellKnownValues::isUint256)),
-          Map.entry("tx_budget_wei", one("a decimal amount of wei", WellKnownValues::isUint256)),
-          Map.entry("tx_allowed_to", list("addresses", WellKnownValues::isAddress)),
-          Map.entry("tx_api_signers", list("addresses", WellKnownValues::isAddress)),
-          Map.entry(
-              "tx_allowed_calls",
-              list(
-                  "address:0xselector entries (4-byte selector)",
-                  v -> CALL.matcher(v).matches() && isAddress(v.substring(0, 42)))),
-          Map.entry(
-              "tx_allowed_chain_ids",
-              list("decimal chain ids", v -> isUint256(v) && !v.equals("0"))),
-          Map.entry(
-              "tx_allowed_rpc_urls",
-              list("https URLs (http only to 127.0.0.1 or [::1])", OutboundHttp::isAllowedUrl)));
-
-  private WellKnownValues() {}
-
-  private static Format one(String description, Predicate<String> valid) {
-    return new Format(false, description, valid);
-  }
-
-  private static Format list(String description, Predicate<String> valid) {
-    return new Format(true, description, valid);
+  private WellKnownValues(Map<WellKnownVariable<?>, Optional<?>> values) {
+    this.values = values;
   }
 
   /**
-   * True for the variables whose values the agent itself publishes, so that hiding one would only
-   * pretend to keep it secret: every formatted variable above (the limits are quoted in refusals,
-   * the lists and limits are the policy a verifier reads, {@code llm_base_url} is the {@code
-   * provider} of every prompt answer) and {@code llm_model} (the {@code model} of every answer).
+   * Reads and parses {@code variables} now.
+   *
+   * @throws InvalidValue when a stored value breaks its rule (it cannot, once set)
    */
-  static boolean isPublished(String name) {
-    return FORMATS.containsKey(name) || name.equals("llm_model");
-  }
-
-  /**
-   * True for the variables the agent uses as credentials ({@code llm_api_key}, sent to the
-   * provider): such a value is only ever set hidden, since a public one is published in {@code
-   * /variables} and {@code /audit} for good.
-   */
-  static boolean isCredential(String name) {
-    return name.equals("llm_api_key");
-  }
-
-  /** The comma-separated list variables (policy lists). */
-  public static boolean isList(String name) {
-    Format format = FORMATS.get(name);
-    return format != null && format.list();
-  }
-
-  /** Refuses a value of a well-known variable that is not in its format. */
-  static void check(String where, String name, String value) {
-    Format format = FORMATS.get(name);
-    if (format == null) {
-      return;
+  public static WellKnownValues read(VariableSource source, List<WellKnownVariable<?>> variables) {
+    VariableSource now = source.now();
+    Map<WellKnownVariable<?>, Optional<?>> values = new HashMap<>();
+    for (WellKnownVariable<?> variable : variables) {
+      values.put(variable, variable.read(now));
     }
-    if (!format.list()) {
-      if (!format.valid().test(value)) {
-        throw new AgentException(
-            ErrorCode.INVALID_VALUE, where + ": the value must be " + format.description());
-      }
-      return;
-    }
-    List<String> entries = List.of(value.split(",", -1));
-    for (int i = 0; i < entries.size(); i++) {
-      String entry = entries.get(i);
-      if (entry.isEmpty()) {
-        throw new AgentException(
-            ErrorCode.EMPTY_LIST_ENTRY,
-            where + ": entry " + (i + 1) + " of the comma-separated list is empty");
-      }
-      if (!format.valid().test(entry)) {
-        throw new AgentException(
-            ErrorCode.INVALID_VALUE,
-            where
-                + ": entry "
-                + (i + 1)
-                + " is not valid; the list holds "
-                + format.description()
-                + ", comma-separated without spaces");
-      }
-    }
+    return new WellKnownValues(Map.copyOf(values));
   }
 
-  private static boolean isUint256(String text) {
-    return Uint256.parseDecimal(text).isPresent();
-  }
-
-  private static boolean isRate(String text) {
-    return text.matches("[1-9][0-9]{0,6}") && Integer.parseInt(text) <= 1_000_000;
-  }
-
-  private static boolean isAddress(String text) {
-    try {
-      Address.parse(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
+  /** The value of {@code variable} as read; it must be one of those read. */
+  @SuppressWarnings("unchecked") // put by read() from the same variable's parser
+  public <T> Optional<T> get(WellKnownVariable<T> variable) {
+    Optional<?> value = values.get(variable);
+    if (value == null) {
+      throw new IllegalArgumentException(variable + " was not read");
     }
+    return (Optional<T>) value;
+  }
+
+  @Override
+  public String toString() {
+    return "WellKnownValues" + values.keySet();
   }
 }

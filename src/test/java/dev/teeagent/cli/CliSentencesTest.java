@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,10 +33,15 @@ class CliSentencesTest {
   }
 
   static Run run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  /** A run whose environment is {@code env} (what main hands over from the process's). */
+  static Run run(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit =
-        TeeAgentCli.commandLine(args)
+        TeeAgentCli.commandLine(args, env)
             .setOut(new PrintWriter(out))
             .setErr(new PrintWriter(err))
             .execute(args);

@@ -84,12 +84,14 @@ class OperatorCliIT {
 
   @Test
   void setsAHiddenKeyAndAPublicValueInOneBatchAndPrintsTheSignedAnswer() throws Exception {
+    // Not llm_api_key: its rule (printable ASCII, no spaces) would refuse this UTF-8 text at set
+    // time, and the point here is that the file's text arrives whole.
     Path secret = Files.writeString(dir.resolve("key.txt"), "sk-or-v1-cli-secret ✓\n");
     List<String> args = new ArrayList<>(List.of("set"));
     args.addAll(
         common(
             "--name",
-            "llm_api_key",
+            "cli_api_key",
             "--value-file",
             secret.toString(),
             "--hidden",
@@ -106,14 +108,14 @@ class OperatorCliIT {
     assertThat(answer.get("signer").asText()).isEqualTo(agent.address());
     assertThat(answer.get("commands").asInt()).isEqualTo(2);
     assertThat(run.out()).doesNotContain("sk-or-v1-cli-secret");
-    JsonNode hidden = agent.get("/api/v1/variables/llm_api_key").json().get("variable");
+    JsonNode hidden = agent.get("/api/v1/variables/cli_api_key").json().get("variable");
     assertThat(hidden.get("hidden").asBoolean()).isTrue();
     assertThat(hidden.get("value").isNull()).isTrue();
 
     // The sealed value decrypts to the file's text without its trailing newline.
-    agent.operator().reveal("llm_api_key").apply();
+    agent.operator().reveal("cli_api_key").apply();
     assertThat(
-            agent.get("/api/v1/variables/llm_api_key").json().get("variable").get("value").asText())
+            agent.get("/api/v1/variables/cli_api_key").json().get("variable").get("value").asText())
         .isEqualTo("sk-or-v1-cli-secret ✓");
   }
 

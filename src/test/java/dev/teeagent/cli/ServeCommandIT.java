@@ -8,6 +8,7 @@ import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.HttpProbe;
 import dev.teeagent.testing.NodeScript;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +107,27 @@ class ServeCommandIT {
                 "forever"),
             2);
     assertThat(output).contains("--llm-timeout").contains("duration");
+  }
+
+  @Test
+  void aBusyPortIsOneSentenceNamingTheFlagAndThePortWithoutAStackTrace() throws Exception {
+    Map<String, String> env = Map.of("TEE_NAME", "x", "OPERATOR_ADDRESS", OPERATOR);
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      assertThat(runToExit(java(env, "serve", "--port", String.valueOf(port)), 2))
+          .isEqualTo(
+              "tee-agent serve: port "
+                  + port
+                  + " on 127.0.0.1 is already in use (another agent still running?): stop that"
+                  + " program, or choose another port with --port\n");
+      assertThat(
+              runToExit(java(env, "serve", "--port", "0", "--https-port", String.valueOf(port)), 2))
+          .isEqualTo(
+              "tee-agent serve: port "
+                  + port
+                  + " on 127.0.0.1 is already in use (another agent still running?): stop that"
+                  + " program, or choose another port with --https-port\n");
+    }
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -175,6 +176,36 @@ class VerifyCommandTest {
     assertThat(verify("--document", document, "--frobnicate").err()).contains("--frobnicate");
     assertThat(verify("--document", document, "--at", "yesterday").exit()).isEqualTo(2);
     assertThat(verify("--url", "http://127.0.0.1:1", "--at-document-time").exit()).isEqualTo(2);
+  }
+
+  @Test
+  void maxAgeTakesTheOneDurationSyntaxAndABareNumberStaysSeconds() {
+    assertThat(maxAge("2h")).isEqualTo(Duration.ofHours(2));
+    assertThat(maxAge("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(maxAge("PT10M")).isEqualTo(Duration.ofMinutes(10));
+    assertThat(maxAge("45")).isEqualTo(Duration.ofSeconds(45));
+    assertThat(maxAge(null)).isEqualTo(Duration.ofSeconds(300));
+  }
+
+  @Test
+  void aBadMaxAgeIsAUsageErrorNamingTheFlag() {
+    for (String bad : new String[] {"2 days", "-5s", "0", "soon"}) {
+      Run run = verify("--url", "http://127.0.0.1:1", "--max-age", bad);
+      assertThat(run.exit()).as(bad).isEqualTo(2);
+      assertThat(run.err()).as(bad).contains("--max-age");
+    }
+    assertThat(verify("--url", "http://127.0.0.1:1", "--max-age", "500ms").err())
+        .contains("--max-age must be at least 1 second");
+  }
+
+  private static Duration maxAge(String value) {
+    String[] args =
+        value == null
+            ? new String[] {"verify", "--url", "http://127.0.0.1:1"}
+            : new String[] {"verify", "--url", "http://127.0.0.1:1", "--max-age", value};
+    CommandLine.ParseResult parsed = TeeAgentCli.commandLine(args).parseArgs(args);
+    VerifyCommand command = (VerifyCommand) parsed.subcommand().commandSpec().userObject();
+    return command.maxAge;
   }
 
   @Test

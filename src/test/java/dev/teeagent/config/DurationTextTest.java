@@ -25,4 +25,13 @@ class DurationTextTest {
     assertThat(DurationText.parse("2 days")).isEmpty();
     assertThat(DurationText.parse("1234567890s")).isEmpty();
   }
+
+  @Test
+  void forTheFlagsThatTookSecondsABareNumberIsSecondsAndTheRestIsTheOneSyntax() {
+    assertThat(DurationText.parseBareSeconds("300")).contains(Duration.ofSeconds(300));
+    assertThat(DurationText.parseBareSeconds(" 7 ")).contains(Duration.ofSeconds(7));
+    assertThat(DurationText.parseBareSeconds("2h")).contains(Duration.ofHours(2));
+    assertThat(DurationText.parseBareSeconds("-5")).isEmpty();
+    assertThat(DurationText.parseBareSeconds("1234567890")).isEmpty();
+  }
 }

@@ -102,6 +102,16 @@ final class TestRoutes {
             }),
         route(
             HandlerType.GET,
+            "/boom-with-causes",
+            ctx -> {
+              // A failure three deep, as a library wraps what it met.
+              throw new IllegalStateException(
+                  "outer",
+                  new java.io.UncheckedIOException(
+                      "middle\nforged log line", new java.io.IOException("innermost")));
+            }),
+        route(
+            HandlerType.GET,
             "/upstream-garbage",
             ctx -> {
               // A service that lets the parse error of an upstream's answer escape.

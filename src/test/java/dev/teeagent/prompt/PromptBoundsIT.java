@@ -104,4 +104,25 @@ class PromptBoundsIT {
     assertThat(agent.get("/api/v1/variables/llm_max_tokens").json().at("/variable/value").asText())
         .isEqualTo("512");
   }
+
+  /**
+   * Issue 12 §1: a base URL with a query used to be accepted and frozen, after which every prompt
+   * answered 503 for the rest of the boot. Now set refuses it, and prompts keep working.
+   */
+  @Test
+  void aProviderUrlPromptsCouldNotUseIsRefusedWhenSetAndPromptsKeepWorking() {
+    String withQuery = provider.baseUrl() + "?x=1";
+    TestAgent.Reply frozen = agent.operator().setImmutable("llm_base_url", withQuery).send();
+    assertThat(frozen.status()).as(frozen.text()).isEqualTo(400);
+    assertThat(frozen.errorCode()).isEqualTo("invalid_value");
+    assertThat(frozen.json().at("/error/message").asText())
+        .startsWith("commands[0] (llm_base_url): the value must be an https URL")
+        .endsWith("without user info, query or fragment");
+    TestAgent.Reply header = agent.operator().set("llm_http_referer", "a\r\nX-Evil: 1").send();
+    assertThat(header.errorCode()).isEqualTo("invalid_value");
+
+    TestAgent.Reply answer = agent.prompt(PromptBody.ask("hi"));
+    assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    assertThat(answer.json().get("provider").asText()).isEqualTo(provider.baseUrl());
+  }
 }

@@ -169,6 +169,8 @@ class PromptStreamIT {
     assertThat(last.get("status").asInt()).isEqualTo(502);
     assertThat(last.at("/error/code").asText()).isEqualTo("llm_bad_response");
     assertThat(last.at("/error/message").asText()).contains("before it was complete");
+    // The HTTP status went out with the first event: the id is the only way to the log line.
+    assertThat(last.get("request_id").asText()).matches("[0-9a-f]{12}-[0-9]+");
   }
 
   @Test

@@ -6,10 +6,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import dev.teeagent.variables.VariableSource;
+import dev.teeagent.variables.WellKnownSamples;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class PromptVariablesTest {
   private static final String KEY = "sk-or-v1-0123456789abcdef0123456789abcdef";
@@ -100,5 +105,22 @@ class PromptVariablesTest {
     AgentException refused = refusal(key);
     assertThat(refused.clientMessage()).startsWith("variable llm_api_key");
     assertThat(refused.clientMessage()).doesNotContain("sk with spaces");
+  }
+
+  static Stream<Arguments> acceptedPromptValues() {
+    return WellKnownSamples.GOOD.entrySet().stream()
+        .filter(e -> e.getKey().startsWith("llm_") || e.getKey().startsWith("prompt_"))
+        .flatMap(e -> e.getValue().stream().map(value -> Arguments.of(e.getKey(), value)));
+  }
+
+  @ParameterizedTest(name = "{0} = {1}")
+  @MethodSource("acceptedPromptValues")
+  void everyValueSetAcceptsIsOnePromptsCanUse(String name, String value) {
+    Map<String, String> values = withKey();
+    values.put(name, value);
+    PromptVariables read = PromptVariables.read(vars(values));
+    assertThat(read.completionsUrl().toString()).endsWith("/chat/completions");
+    assertThat(read.completionsUrl().query()).isNull();
+    assertThat(read.maxPerMinute()).isEqualTo(PromptVariables.maxPerMinute(vars(values)));
   }
 }

@@ -2,6 +2,7 @@ package dev.teeagent.transactions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.Eip712;
@@ -9,6 +10,7 @@ import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import dev.teeagent.json.Uint256;
+import dev.teeagent.variables.WellKnownSamples;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -23,7 +25,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The policy class on its own, for what the real agent cannot be driven into (a policy variable
@@ -137,5 +143,24 @@ class TransactionPolicyTest {
     }
     assertThat(accepted).isEqualTo(7);
     assertThat(policy.spent()).isEqualTo(cost.multiply(BigInteger.valueOf(7)));
+  }
+
+  static Stream<Arguments> acceptedPolicyValues() {
+    return WellKnownSamples.GOOD.entrySet().stream()
+        .filter(e -> e.getKey().startsWith("tx_"))
+        .flatMap(e -> e.getValue().stream().map(value -> Arguments.of(e.getKey(), value)));
+  }
+
+  /** Whatever else it decides, a value set accepts never makes the policy unreadable. */
+  @ParameterizedTest(name = "{0} = {1}")
+  @MethodSource("acceptedPolicyValues")
+  void everyValueSetAcceptsIsOneThePolicyCanRead(String name, String value) {
+    variables.put(name, value);
+    AgentException refused =
+        catchThrowableOfType(AgentException.class, () -> policy.admit(open(1)));
+    if (refused != null) {
+      assertThat(refused.code()).isNotEqualTo(ErrorCode.TX_POLICY_INVALID);
+    }
+    assertThat(policy.pinChain(open(1), () -> BigInteger.ONE).request()).isNotNull();
   }
 }

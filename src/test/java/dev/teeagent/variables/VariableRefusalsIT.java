@@ -162,6 +162,25 @@ class VariableRefusalsIT {
             "invalid_value",
             a -> a.operator().set("llm_base_url", "http://openrouter.ai/api/v1").body()),
         new Refusal(
+            "an LLM URL with a query, frozen with another set (every prompt would fail)",
+            400,
+            "invalid_value",
+            a ->
+                a.operator()
+                    .set("with_bad_url", "1")
+                    .setImmutable("llm_base_url", "https://openrouter.ai/api/v1?x=1")
+                    .body()),
+        new Refusal(
+            "a sealed API key with a space (no provider would take it)",
+            400,
+            "invalid_value",
+            a -> a.operator().setHidden("llm_api_key", "sk-or-v1 with space").body()),
+        new Refusal(
+            "an attribution header on two lines",
+            400,
+            "invalid_value",
+            a -> a.operator().set("llm_app_title", "two\nlines").body()),
+        new Refusal(
             "an amount that is not decimal",
             400,
             "invalid_value",
@@ -382,6 +401,26 @@ class VariableRefusalsIT {
     assertThat(reply.json().get("error").get("message").asText()).startsWith("commands[2]");
     assertThat(state()).isEqualTo(before);
     assertThat(agent.get("/api/v1/variables/atomic_a").errorCode()).isEqualTo("variable_not_found");
+  }
+
+  @Test
+  void aValueTheAgentCouldNotUseIsRefusedNamingTheVariableAndTheRuleNeverTheSecret() {
+    TestAgent.Reply url =
+        agent
+            .operator()
+            .set("url_neighbour", "1")
+            .setImmutable("llm_base_url", "https://openrouter.ai/api/v1?x=1")
+            .send();
+    assertThat(url.json().at("/error/message").asText())
+        .isEqualTo(
+            "commands[1] (llm_base_url): the value must be "
+                + WellKnownVariables.LLM_BASE_URL.rule());
+    TestAgent.Reply key = agent.operator().setHidden("llm_api_key", "sk-or-v1 secret").send();
+    assertThat(key.json().at("/error/message").asText())
+        .startsWith("commands[0] (llm_api_key): the value must be ")
+        .doesNotContain("secret");
+    assertThat(agent.get("/api/v1/variables/llm_base_url").errorCode())
+        .isEqualTo("variable_not_found");
   }
 
   @Test
