@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar tee-agent.jar <serve|verify|operator> …} */
+/** {@code java -jar tee-agent.jar <serve|verify|operator|authorize|dev-kms|kms-policy> …} */
 @Command(
     name = "tee-agent",
     mixinStandardHelpOptions = true,
@@ -26,7 +26,8 @@ public final class TeeAgentCli implements Runnable {
           "operator", OperatorCommand::new,
           "authorize", AuthorizeCommand::new,
           "dev-kms", DevKmsCommand::new,
-          "state-store", StateStoreCommand::new);
+          "state-store", StateStoreCommand::new,
+          "kms-policy", KmsPolicyCommand::new);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -55,7 +56,8 @@ public final class TeeAgentCli implements Runnable {
     if (named != null) {
       cli.addSubcommand(args[0], named.get());
     } else {
-      for (String name : List.of("serve", "verify", "operator", "authorize", "dev-kms")) {
+      for (String name :
+          List.of("serve", "verify", "operator", "authorize", "dev-kms", "kms-policy")) {
         cli.addSubcommand(name, SUBCOMMANDS.get(name).get());
       }
     }

@@ -40,7 +40,11 @@ final class KmsStandIn implements AutoCloseable {
 
   /** A key with the docs' locked policy pinned to {@code pcr0Hex}. */
   String createKey(String pcr0Hex) throws IOException {
-    String policy = LockedPolicy.forPcr0(pcr0Hex);
+    return createKeyWithPolicy(LockedPolicy.forPcr0(pcr0Hex));
+  }
+
+  /** A key whose policy is {@code policy}, made with the lockout check bypassed. */
+  String createKeyWithPolicy(String policy) {
     try (KmsClient admin =
         KmsClient.builder()
             .region(Region.US_EAST_1)
