@@ -233,7 +233,7 @@ class HostStateStoreIT {
     agents.add(agent);
     try {
       HttpProbe.awaitOk(
-          URI.create("http://127.0.0.1:" + port + "/api/v1/config"), Duration.ofSeconds(60));
+          URI.create("http://127.0.0.1:" + port + "/api/v1/config"), Duration.ofSeconds(120));
     } catch (AssertionError e) {
       throw new AssertionError(Files.readString(logs.resolve("agent.log")), e);
     }
