@@ -28,7 +28,6 @@ public final class RpcConnector implements AutoCloseable {
   /** Ends the client's threads and pooled connections (the agent stops, or its start failed). */
   @Override
   public void close() {
-    client.dispatcher().executorService().shutdown();
-    client.connectionPool().evictAll();
+    client.close();
   }
 }
