@@ -1,6 +1,7 @@
 # TEE Agent — build, run and test.
 #   make / make eif     the enclave image: build/tee-agent.eif and build/pcrs.json (needs Docker)
 #                         make eif OPERATOR_ADDRESS=0x… [TEE_NAME=my-agent]
+#   make kms-policy AWS_ACCOUNT=… HOST_ROLE=…   the locked KMS key policy for build/pcrs.json
 #   make run            build if needed, run the agent locally (simulated attestation) on port 7047
 #   make test           every test (unit, integration, interop, enclave scripts, format check)
 #   make jar            target/tee-agent.jar
@@ -19,7 +20,7 @@ JAVA := $(JAVA_HOME)/bin/java
 MVN := ./mvnw -B -ntp
 
 # Build-time identity of the agent. The development operator is anvil's well-known account #0: its
-# private key is public (README), so `make run` uses it only when no OPERATOR_ADDRESS is given, and
+# private key is public (docs/operators.md), so `make run` uses it only when no OPERATOR_ADDRESS is given, and
 # `make eif` refuses it.
 DEV_OPERATOR := 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
 TEE_NAME ?= tee-agent-dev
@@ -78,6 +79,15 @@ eif:
 	@echo "image $(IMAGE) (sha256 $$(sha256sum $(IMAGE_TAR) | cut -c1-64))"
 	@echo "$(EIF): TEE_NAME=$(TEE_NAME) OPERATOR_ADDRESS=$(OPERATOR_ADDRESS); PCRs in $(PCRS):"
 	@jq -r 'to_entries[] | select(.key | startswith("PCR")) | "  \(.key) \(.value)"' $(PCRS)
+	@echo "the locked KMS key policy for this image: make kms-policy AWS_ACCOUNT=<12 digits> HOST_ROLE=<instance role>"
+
+# The locked KMS key policy with this image's PCR0 filled in (docs/custody.md), on stdout:
+#   make kms-policy AWS_ACCOUNT=111122223333 HOST_ROLE=tee-agent-host > kms-policy.json
+.PHONY: kms-policy
+kms-policy: $(JAR)
+	@test -f '$(PCRS)' || { echo "make kms-policy needs $(PCRS): run make eif first, or give PCRS=FILE" >&2; exit 2; }
+	@test -n '$(AWS_ACCOUNT)' -a -n '$(HOST_ROLE)' || { echo "make kms-policy needs AWS_ACCOUNT=<12 digits> HOST_ROLE=<the EC2 host's instance role>" >&2; exit 2; }
+	@./tee-agent kms-policy --pcrs '$(PCRS)' --account '$(AWS_ACCOUNT)' --host-role '$(HOST_ROLE)'
 
 jar: $(JAR)
 
@@ -110,12 +120,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 node-tools: node_modules/.package-lock.json
 
-# After the suite, every signed answer the integration tests received is checked by an independent
-# verifier (npm canonicalize + ethers); it fails on any that does not verify, or when none was kept.
+# After the suite, every signed answer the integration tests received is checked by independent
+# code: its signature (npm canonicalize + ethers), then its shape against the OpenAPI document of
+# its operation and status (ajv; docs/api.md). Either fails on any answer that does not pass, or
+# when none was kept.
 test: node-tools
 	rm -rf target/signed-answers
 	$(MVN) verify
 	node src/test/js/verify-all-signed.mjs target/signed-answers
+	node src/test/js/validate-answers.mjs src/main/resources/openapi.json target/signed-answers README.md docs/*.md
 
 clean:
 	$(MVN) -q clean

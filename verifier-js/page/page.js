@@ -93,7 +93,7 @@ async function verify() {
     showVerdict($("verdict"), false, "NOT VERIFIED: input: the agent URL must start with http:// or https://");
     return;
   }
-  const result = await verifyAgent(agent, { root, expectedPcrs: pcrs });
+  const result = await verifyAgent(agent, { root, expectedPcrs: pcrs, requireLocked: $("require-locked").checked });
   showSteps($("checks"), result.steps);
   if (result.agent.document) await showFacts(agent, result, pcrs);
   // Last, once everything is shown: scripts (and the browser test) wait for this text.
@@ -109,8 +109,9 @@ async function showFacts(agent, result, expectedPcrs) {
     ["tee_name", String(preimage.tee_name)],
     ["state_hash", String(preimage.state_hash)],
   ];
+  facts.push(...custodyFacts(preimage.custody, config.identity?.custody));
   for (const [name, value] of Object.entries(preimage).sort()) {
-    if (!["operator", "tee_name", "state_hash", "address"].includes(name)) {
+    if (!["operator", "tee_name", "state_hash", "address", "custody"].includes(name)) {
       const what = PREIMAGE_MEMBERS.includes(name) ? "user_data preimage" : "user_data preimage, unknown to this verifier: not checked";
       facts.push([`${name} (${what})`, typeof value === "string" ? value : JSON.stringify(value)]);
     }
@@ -129,6 +130,23 @@ async function showFacts(agent, result, expectedPcrs) {
   tableRows($("pcr-table"), ["PCR", "value", "expected"], pcrRows);
   $("facts-section").hidden = false;
   await showVariables(agent, address, String(preimage.state_hash));
+}
+
+/** Who else can get at the agent's key: the attested custody statement, and /config's reasons. */
+function custodyFacts(custody, configCustody) {
+  if (custody === undefined) return [["custody (user_data preimage)", "none attested: the agent keeps no sealed identity under a KMS key"]];
+  if (!custody || typeof custody !== "object") return [];
+  const rows = [
+    ["custody: KMS key (user_data preimage)", String(custody.key_id)],
+    ["custody: key origin", String(custody.origin)],
+    ["custody: key policy sha256", String(custody.policy_sha256)],
+    ["custody: locked", custody.locked === true
+      ? "yes: only this image can decrypt with the key, and no one can change that"
+      : "NO: others than this image may get at the agent's key"],
+  ];
+  const reasons = Array.isArray(configCustody?.reasons) ? configCustody.reasons : [];
+  if (reasons.length > 0) rows.push(["custody: why not locked (as /config says)", reasons.map(String).join("; ")]);
+  return rows;
 }
 
 async function showVariables(agent, address, attestedStateHash) {
@@ -211,6 +229,7 @@ async function start() {
     $("agent").value = params.get("agent") ?? "";
     $("pcrs").value = await parameterText(params.get("pcrs"));
     $("root").value = await parameterText(params.get("root"));
+    $("require-locked").checked = ["1", "true", "yes"].includes(params.get("require_locked") ?? "");
   } catch (e) {
     showVerdict($("verdict"), false, "NOT VERIFIED: input: " + e.message);
     return;

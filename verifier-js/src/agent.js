@@ -17,7 +17,8 @@ const TIMEOUT_MS = 30_000;
 /**
  * @param {string} baseUrl e.g. http://127.0.0.1:7047
  * @param {object} options root; expectedPcrs (Map); maxAgeSeconds (default 300); allowDebug;
- *   fetch (default globalThis.fetch); now (ms, default Date.now())
+ *   requireLocked (fail unless custody is attested and locked); fetch (default
+ *   globalThis.fetch); now (ms, default Date.now())
  * @returns {{steps, verdict, nonce, agent}} agent = {address, preimage, config, document} as far as verified
  */
 export async function verifyAgent(baseUrl, options) {
@@ -52,7 +53,12 @@ export async function verifyAgent(baseUrl, options) {
   const agent = { preimage, config: config.body, document: report.attestation?.doc ?? null };
   if (!report.attestation) return result(steps, nonce, agent);
   const address = agentKey(report.attestation.doc, attestation, config, steps);
-  steps.push(await userData(report.attestation.doc, preimage, address, config.body));
+  const { step, known } = await userData(report.attestation.doc, preimage, address, config.body);
+  steps.push(step);
+  // As the Java verifier: the preimage counts as verified when user_data commits to it and its
+  // members are known (a mismatch with /config fails the user data step, not this one).
+  const custody = custodyStep(known ? preimage : null, options.requireLocked === true, config.body.identity);
+  if (custody) steps.push(custody);
   return result(steps, nonce, { ...agent, address });
 }
 
@@ -82,13 +88,18 @@ function agentKey(doc, attestation, config, steps) {
   return address;
 }
 
+/** The user data step, and whether the preimage is known (user_data commits to it, members known). */
 async function userData(doc, preimage, address, config) {
   const expected = await sha256(new TextEncoder().encode(canonicalize(preimage)));
   if (!doc.userData || !sameBytes(doc.userData, expected)) {
-    return failed(Check.USER_DATA, "user_data is not sha256(JCS(user_data_preimage)) of the answer");
+    return { step: failed(Check.USER_DATA, "user_data is not sha256(JCS(user_data_preimage)) of the answer"), known: false };
   }
   const problems = preimageProblems(preimage);
-  if (problems.length > 0) return failed(Check.USER_DATA, "the preimage's " + problems.join("; "));
+  if (problems.length > 0) return { step: failed(Check.USER_DATA, "the preimage's " + problems.join("; ")), known: false };
+  return { step: knownPreimage(preimage, address, config), known: true };
+}
+
+function knownPreimage(preimage, address, config) {
   const mismatches = [];
   if (address && !sameAddress(address, preimage.address)) {
     mismatches.push(`address ${printable(preimage.address)} is not the attested key's`);
@@ -101,10 +112,49 @@ async function userData(doc, preimage, address, config) {
   if (preimage.tls_spki_sha256 !== undefined && !/^0x[0-9a-f]{64}$/.test(String(preimage.tls_spki_sha256))) {
     mismatches.push("tls_spki_sha256 is not 0x and 64 lower-case hex digits");
   }
+  if (!sameCustody(preimage.custody, config.identity?.custody)) mismatches.push("custody differs from /config's identity.custody");
   if (mismatches.length > 0) return failed(Check.USER_DATA, "the preimage's " + mismatches.join("; "));
   const tls = preimage.tls_spki_sha256 === undefined ? "" : `, TLS key ${preimage.tls_spki_sha256} (curl --pinnedpubkey ${curlPin(preimage.tls_spki_sha256)})`;
   return passed(Check.USER_DATA,
     `user_data = sha256(JCS(preimage)) for tee_name "${printable(preimage.tee_name)}", operator ${printable(preimage.operator)}, state_hash ${printable(preimage.state_hash, 200)}${tls}`);
+}
+
+function isObject(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Whether /config's identity.custody says what the attested custody says (both absent: same). */
+function sameCustody(attested, config) {
+  if (attested === undefined) return !isObject(config);
+  if (!isObject(config)) return false;
+  const text = (value) => (typeof value === "string" ? value : null);
+  return attested.key_id === text(config.key_id) && attested.origin === text(config.origin) &&
+    attested.policy_sha256 === text(config.policy_sha256) && typeof config.locked === "boolean" &&
+    config.locked === attested.locked;
+}
+
+/**
+ * The custody step, as dev.teeagent.attestation.AttestedCustody.check: none when custody is
+ * neither attested nor required; passed when attested and locked, or attested and not required
+ * (the detail says NOT locked); failed when required and not attested or not locked.
+ */
+function custodyStep(preimage, requireLocked, identity) {
+  if (!preimage) return requireLocked ? failed(Check.CUSTODY, "no attested custody to check: the preimage did not verify") : null;
+  const custody = preimage.custody;
+  if (custody === undefined) {
+    return requireLocked
+      ? failed(Check.CUSTODY, "the agent attests no custody statement: it keeps no sealed identity under a KMS key (serve --state-dir), so nothing shows who else can get at its key, and locked custody was required")
+      : null;
+  }
+  const what = `KMS key ${printable(custody.key_id)} (origin ${printable(String(custody.origin))}, policy sha256 ${printable(String(custody.policy_sha256))})`;
+  if (custody.locked) {
+    return passed(Check.CUSTODY, `${what} is locked: only this image's measurement can decrypt with it, and no one can change its policy, add a grant, import material or delete it`);
+  }
+  const reasons = Array.isArray(identity?.custody?.reasons) ? identity.custody.reasons.map((r) => printable(String(r), 200)) : [];
+  const detail = `${what} is NOT locked` + (reasons.length > 0 ? ` (as /config says: ${reasons.join("; ")})` : "");
+  return requireLocked
+    ? failed(Check.CUSTODY, detail + ", and locked custody was required")
+    : passed(Check.CUSTODY, detail + " (reported; --require-locked fails on this)");
 }
 
 /** sha256//BASE64 of a 0x-hex SPKI hash, the form curl --pinnedpubkey takes. */

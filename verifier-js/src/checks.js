@@ -13,6 +13,8 @@ export const Check = Object.freeze({
   NONCE: "nonce",
   AGENT_KEY: "agent key",
   USER_DATA: "user data",
+  /** The attested custody statement: reported when present; with requireLocked, present and locked. */
+  CUSTODY: "custody",
   /** A signed answer (DESIGN §3): EIP-191 signature over JCS, by the signer it names. */
   ANSWER_SIGNATURE: "answer signature",
   /** The answer's signer is the attested agent. */

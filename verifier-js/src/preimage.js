@@ -9,8 +9,35 @@ import { printable } from "./bytes.js";
 /** Members every preimage has, each a JSON string. */
 export const PREIMAGE_MEMBERS = Object.freeze(["tee_name", "operator", "address", "state_hash"]);
 
-/** Members an agent writes only when they apply, each a JSON string when present: tls_spki_sha256 with HTTPS on. */
-export const OPTIONAL_PREIMAGE_MEMBERS = Object.freeze(["tls_spki_sha256"]);
+/**
+ * Members an agent writes only when they apply: tls_spki_sha256 (a JSON string) with HTTPS on,
+ * custody (an object, CUSTODY_MEMBERS) with a sealed identity.
+ */
+export const OPTIONAL_PREIMAGE_MEMBERS = Object.freeze(["tls_spki_sha256", "custody"]);
+
+/**
+ * The custody member (dev.teeagent.attestation.AttestedCustody): the KMS key holding the sealed
+ * identity (text), its origin and policy hash (text, or null when the agent could not read them),
+ * and whether its policy is locked to the image (true or false).
+ */
+export const CUSTODY_MEMBERS = Object.freeze(["key_id", "origin", "policy_sha256", "locked"]);
+
+function custodyProblems(custody) {
+  if (!custody || typeof custody !== "object" || Array.isArray(custody)) return ["custody is not an object"];
+  const problems = [];
+  const unknown = Object.keys(custody).filter((name) => !CUSTODY_MEMBERS.includes(name)).sort();
+  if (unknown.length > 0) {
+    problems.push(`custody members this verifier does not know how to check: ${unknown.map((name) => `"${printable(name)}"`).join(", ")}`);
+  }
+  if (typeof custody.key_id !== "string") problems.push("custody.key_id is missing or not text");
+  for (const name of ["origin", "policy_sha256"]) {
+    if (!(name in custody) || !(typeof custody[name] === "string" || custody[name] === null)) {
+      problems.push(`custody.${name} is missing or not text or null`);
+    }
+  }
+  if (typeof custody.locked !== "boolean") problems.push("custody.locked is missing or not true or false");
+  return problems;
+}
 
 /** What is wrong with a preimage as received (sentences, empty when nothing), before any comparison. */
 export function preimageProblems(preimage) {
@@ -24,7 +51,9 @@ export function preimageProblems(preimage) {
     if (typeof preimage[name] !== "string") problems.push(`${name} is missing or not text`);
   }
   for (const name of OPTIONAL_PREIMAGE_MEMBERS) {
-    if (name in preimage && typeof preimage[name] !== "string") problems.push(`${name} is not text`);
+    if (!(name in preimage)) continue;
+    if (name === "custody") problems.push(...custodyProblems(preimage.custody));
+    else if (typeof preimage[name] !== "string") problems.push(`${name} is not text`);
   }
   return problems;
 }

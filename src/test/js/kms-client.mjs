@@ -11,6 +11,8 @@ import {
   DecryptCommand,
   GetKeyPolicyCommand,
   PutKeyPolicyCommand,
+  ListGrantsCommand,
+  CreateGrantCommand,
 } from "@aws-sdk/client-kms";
 
 const chunks = [];
@@ -55,6 +57,21 @@ out.wrong_context = await refusal(
 );
 await kms.send(new PutKeyPolicyCommand({ KeyId: open.KeyId, PolicyName: "default", Policy: input.open_policy }));
 out.open_policy = (await kms.send(new GetKeyPolicyCommand({ KeyId: open.KeyId, PolicyName: "default" }))).Policy;
+const grants = async (KeyId, Limit) => {
+  const page = await kms.send(new ListGrantsCommand({ KeyId, Limit }));
+  return {
+    grants: (page.Grants ?? []).map((g) => ({ id: g.GrantId, key: g.KeyId, grantee: g.GranteePrincipal, operations: g.Operations })),
+    truncated: page.Truncated,
+    next: page.NextMarker ?? null,
+  };
+};
+out.grants_before = await grants(open.KeyId);
+const grant = (Operations) =>
+  new CreateGrantCommand({ KeyId: open.KeyId, GranteePrincipal: "arn:aws:iam::111122223333:role/other", Operations });
+out.grant = { id: (await kms.send(grant(["Decrypt"]))).GrantId };
+await kms.send(grant(["DescribeKey"]));
+out.grants_after = await grants(open.Arn, 1);
+out.bad_grant = await refusal(grant(["PutKeyPolicy"]));
 
 const locked = (
   await kms.send(new CreateKeyCommand({ Policy: input.locked_policy, BypassPolicyLockoutSafetyCheck: true }))
@@ -86,6 +103,10 @@ out.locked_decrypt_without_recipient = await refusal(
 );
 out.locked_put_policy = await refusal(
   new PutKeyPolicyCommand({ KeyId: locked.KeyId, PolicyName: "default", Policy: input.open_policy }),
+);
+out.locked_grants = await grants(locked.KeyId);
+out.locked_create_grant = await refusal(
+  new CreateGrantCommand({ KeyId: locked.KeyId, GranteePrincipal: "arn:aws:iam::111122223333:root", Operations: ["Decrypt"] }),
 );
 out.unknown_key = await refusal(
   new DescribeKeyCommand({ KeyId: "00000000-0000-0000-0000-000000000000" }),

@@ -4,26 +4,18 @@
 // Each file holds one answer's exact body bytes (recorded by dev.teeagent.testing.SignedAnswers).
 // Exits 1 naming every answer that does not verify, and when there is no answer at all (a check
 // over nothing proves nothing).
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import canonicalize from "canonicalize";
 import { verifyMessage } from "ethers";
+import { recordedAnswers } from "./recorded-answers.mjs";
 
 const dir = process.argv[2];
 if (!dir) {
   console.error("usage: verify-all-signed.mjs <directory of recorded answers>");
   process.exit(2);
 }
-let files;
-try {
-  files = readdirSync(dir).filter((name) => name.endsWith(".json")).sort();
-} catch {
-  files = [];
-}
-if (files.length === 0) {
-  console.error(`no signed answers recorded in ${dir}: nothing was verified`);
-  process.exit(1);
-}
+const files = recordedAnswers(dir, "verified");
 
 // Strict UTF-8: a body that is not valid UTF-8 cannot be what was signed.
 const utf8 = new TextDecoder("utf-8", { fatal: true });

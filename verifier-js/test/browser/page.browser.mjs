@@ -237,6 +237,14 @@ test("behind a proxy that changes one byte of the attestation answer: NOT VERIFI
   await page.close();
 });
 
+test("locked custody required of an agent without a sealed identity: NOT VERIFIED naming the custody check", async () => {
+  const { page, shown } = await open(`${staticBase}/verify.html?${query({ agent: AGENT, pcrs: "/pcrs.json", root: "/root.pem", require_locked: "1" })}`, "10-custody-required");
+  assert.match(shown.verdict, /^NOT VERIFIED: custody check failed: the agent attests no custody statement: it keeps no sealed identity/);
+  assert.deepEqual(shown.checks, [...ALL_PASSED, "failed custody"]);
+  assert.ok(shown.facts.includes("none attested: the agent keeps no sealed identity"), shown.facts);
+  await page.close();
+});
+
 test("no page raised a script error", () => {
   assert.deepEqual(pageErrors, []);
 });

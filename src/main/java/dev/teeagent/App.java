@@ -175,7 +175,8 @@ public final class App implements AutoCloseable {
             variables.state(),
             identity.tls(),
             mapper,
-            clock);
+            clock,
+            identity.custody());
     JsonBodies bodies = new JsonBodies();
     List<ApiRoute> routes =
         List.of(

@@ -3,6 +3,7 @@ package dev.teeagent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.teeagent.attestation.AttestationMode;
 import dev.teeagent.attestation.AttestationService;
+import dev.teeagent.attestation.AttestedCustody;
 import dev.teeagent.attestation.NitroNsm;
 import dev.teeagent.attestation.Nsm;
 import dev.teeagent.attestation.NsmException;
@@ -75,7 +76,8 @@ final class AttestationWiring {
       AgentState state,
       Optional<TlsIdentity> tls,
       ObjectMapper mapper,
-      Clock clock) {
+      Clock clock,
+      Optional<AttestedCustody> custody) {
     AttestationService service =
         new AttestationService(
             nsm,
@@ -86,7 +88,8 @@ final class AttestationWiring {
             mapper,
             new AttestationService.Limits(attestation.perSecond(), attestation.maxClockSkew()),
             clock,
-            tls.map(TlsIdentity::spkiSha256));
+            tls.map(TlsIdentity::spkiSha256),
+            custody);
     try {
       service.refresh();
     } catch (NsmException e) {

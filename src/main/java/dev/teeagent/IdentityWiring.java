@@ -1,6 +1,7 @@
 package dev.teeagent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.teeagent.attestation.AttestedCustody;
 import dev.teeagent.attestation.Nsm;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.crypto.NativeSecp256k1;
@@ -50,6 +51,11 @@ record IdentityWiring(
                     ? sealed.get().tls(settings.teeName(), mapper, random, clock)
                     : TlsIdentity.generate(settings.teeName(), random, clock));
     return new IdentityWiring(key, sealed, tls, nativeSigner.isPresent());
+  }
+
+  /** The custody statement attested in user_data, with {@code --state-dir}. */
+  Optional<AttestedCustody> custody() {
+    return sealed.map(SealedBoot::attestedCustody);
   }
 
   /** With {@code --state-dir}: restores the sealed state into {@code parts} and keeps it sealed. */

@@ -49,8 +49,15 @@ public final class AgentVerifier {
    * @param pcrs the PCRs the agent's code must have (none: reported, not checked)
    * @param maxAge how far the document's signed time may be from the verifier's clock
    * @param allowDebug accept a debug-mode enclave (testing only)
+   * @param requireLocked fail unless the agent attests custody under a locked KMS key policy
    */
-  public record Options(ExpectedPcrs pcrs, Duration maxAge, boolean allowDebug) {}
+  public record Options(
+      ExpectedPcrs pcrs, Duration maxAge, boolean allowDebug, boolean requireLocked) {
+    /** Custody reported when attested, not required. */
+    public Options(ExpectedPcrs pcrs, Duration maxAge, boolean allowDebug) {
+      this(pcrs, maxAge, allowDebug, false);
+    }
+  }
 
   /** The agent as proven: its key's address and the identity its attestation commits to. */
   public record VerifiedAgent(
@@ -125,6 +132,8 @@ public final class AgentVerifier {
                       Check.TLS_KEY,
                       "no attested TLS key to compare: the preimage did not verify")));
     }
+    AttestedCustody.check(preimage, options.requireLocked(), config.body().path("identity"))
+        .ifPresent(steps::add);
     VerificationReport report = new VerificationReport(steps, Optional.of(attestation));
     return new AgentReport(
         report,
@@ -212,6 +221,12 @@ public final class AgentVerifier {
     if (!Objects.equals(
         preimage.tlsSpkiSha256(), configTls.isTextual() ? configTls.textValue() : null)) {
       mismatches.add("tls_spki_sha256 differs from /config's");
+    }
+    JsonNode configCustody = config.path("identity").path("custody");
+    if (preimage.custody() == null
+        ? configCustody.isObject()
+        : !preimage.custody().sameAs(configCustody)) {
+      mismatches.add("custody differs from /config's identity.custody");
     }
     if (!mismatches.isEmpty()) {
       return Step.failed(Check.USER_DATA, "the preimage's " + String.join("; ", mismatches));

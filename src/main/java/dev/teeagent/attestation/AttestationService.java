@@ -36,6 +36,7 @@ public final class AttestationService {
   private final RateLimiter limiter;
   private final ClockCheck clockCheck;
   private final Optional<String> tlsSpkiSha256;
+  private final Optional<AttestedCustody> custody;
   private final ReentrantLock nsmLock = new ReentrantLock();
   private volatile Attestation codeAttestation;
 
@@ -48,6 +49,7 @@ public final class AttestationService {
 
   /**
    * @param tlsSpkiSha256 the pin of the agent's TLS key, bound in every document's user_data
+   * @param custody the custody statement of a sealed identity, bound in every document's user_data
    */
   public AttestationService(
       Nsm nsm,
@@ -58,8 +60,10 @@ public final class AttestationService {
       ObjectMapper mapper,
       Limits limits,
       Clock clock,
-      Optional<String> tlsSpkiSha256) {
+      Optional<String> tlsSpkiSha256,
+      Optional<AttestedCustody> custody) {
     this.tlsSpkiSha256 = tlsSpkiSha256;
+    this.custody = custody;
     this.nsm = nsm;
     this.teeName = teeName;
     this.operator = operator;
@@ -137,7 +141,8 @@ public final class AttestationService {
             operator.checksummed(),
             agentKey.address().checksummed(),
             stateHash.get(),
-            tlsSpkiSha256.orElse(null));
+            tlsSpkiSha256.orElse(null),
+            custody.orElse(null));
     byte[] userData = preimage.userData(mapper);
     byte[] publicKey = agentKey.publicKey();
     for (byte[] field : new byte[][] {userData, nonce, publicKey}) {

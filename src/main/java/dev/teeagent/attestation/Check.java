@@ -29,7 +29,12 @@ public enum Check {
    * (Online, https://) the TLS key of each connection that carried /attestation and /config is the
    * attested tls_spki_sha256.
    */
-  TLS_KEY("tls key");
+  TLS_KEY("tls key"),
+  /**
+   * (Online) the attested custody statement: reported when the agent has one; with {@code
+   * --require-locked}, present and locked.
+   */
+  CUSTODY("custody");
 
   private final String label;
 

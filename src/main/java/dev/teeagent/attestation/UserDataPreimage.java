@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What an attestation's {@code user_data} commits to (DESIGN §4): {@code user_data} = sha256 of the
@@ -19,7 +20,9 @@ import java.util.List;
  * preimage beside the document so anyone can recompute it. With HTTPS on, {@code tls_spki_sha256}
  * (the 0x-hex SHA-256 of the TLS certificate's DER SubjectPublicKeyInfo) joins them, binding the
  * key that terminates TLS inside the enclave; without HTTPS the member is absent, and the preimage
- * is the one of before.
+ * is the one of before. With a sealed identity, {@code custody} (an object, {@link
+ * AttestedCustody}) joins them: the KMS key that holds the identity and whether its policy is
+ * locked to this image.
  *
  * <p>The record's components are, in one place, the members a verifier knows how to check: a
  * verifier vouches only for what it understands, so a received preimage with any other member, or
@@ -31,11 +34,18 @@ public record UserDataPreimage(
     String operator,
     String address,
     String stateHash,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String tlsSpkiSha256) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String tlsSpkiSha256,
+    @JsonInclude(JsonInclude.Include.NON_NULL) AttestedCustody custody) {
 
-  /** A preimage without a TLS key (HTTPS off). */
+  /** A preimage without a TLS key (HTTPS off) or custody (no sealed identity). */
   public UserDataPreimage(String teeName, String operator, String address, String stateHash) {
-    this(teeName, operator, address, stateHash, null);
+    this(teeName, operator, address, stateHash, null, null);
+  }
+
+  /** A preimage without custody (no sealed identity). */
+  public UserDataPreimage(
+      String teeName, String operator, String address, String stateHash, String tlsSpkiSha256) {
+    this(teeName, operator, address, stateHash, tlsSpkiSha256, null);
   }
 
   /** The members, as the agent writes them (snake_case of the components, in their order). */
@@ -46,8 +56,16 @@ public record UserDataPreimage(
                   new PropertyNamingStrategies.SnakeCaseStrategy().translate(component.getName()))
           .toList();
 
-  /** Members an agent writes only when they apply: tls_spki_sha256 only with HTTPS on. */
-  static final List<String> OPTIONAL = List.of("tls_spki_sha256");
+  /**
+   * Members an agent writes only when they apply: tls_spki_sha256 only with HTTPS on, custody only
+   * with a sealed identity.
+   */
+  static final List<String> OPTIONAL = List.of("tls_spki_sha256", "custody");
+
+  /**
+   * The one member that is not text: an object of its own (its shape in {@link AttestedCustody}).
+   */
+  private static final String CUSTODY = "custody";
 
   /**
    * What is wrong with a preimage as received, before any comparison: members this verifier does
@@ -58,20 +76,14 @@ public record UserDataPreimage(
       return List.of("the preimage is not a JSON object");
     }
     List<String> problems = new ArrayList<>();
-    List<String> unknown = new ArrayList<>();
-    preimage.fieldNames().forEachRemaining(unknown::add);
-    unknown.removeAll(MEMBERS);
-    if (!unknown.isEmpty()) {
-      problems.add(
-          "members this verifier does not know how to check: "
-              + String.join(
-                  ", ",
-                  unknown.stream()
-                      .sorted()
-                      .map(name -> "\"" + UntrustedText.quote(name, 64) + "\"")
-                      .toList()));
-    }
+    unknownMembers(preimage, MEMBERS, "").ifPresent(problems::add);
     for (String name : MEMBERS) {
+      if (name.equals(CUSTODY)) {
+        if (preimage.has(name)) {
+          problems.addAll(AttestedCustody.problems(preimage.path(name)));
+        }
+        continue;
+      }
       if (OPTIONAL.contains(name)) {
         if (preimage.has(name) && !preimage.path(name).isTextual()) {
           problems.add(name + " is not text");
@@ -83,6 +95,28 @@ public record UserDataPreimage(
       }
     }
     return problems;
+  }
+
+  /**
+   * "members this verifier does not know how to check: …" for the members of {@code object} not in
+   * {@code known}, sorted and printable, after {@code prefix}; empty when there are none.
+   */
+  static Optional<String> unknownMembers(JsonNode object, List<String> known, String prefix) {
+    List<String> unknown = new ArrayList<>();
+    object.fieldNames().forEachRemaining(unknown::add);
+    unknown.removeAll(known);
+    if (unknown.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        prefix
+            + "members this verifier does not know how to check: "
+            + String.join(
+                ", ",
+                unknown.stream()
+                    .sorted()
+                    .map(name -> "\"" + UntrustedText.quote(name, 64) + "\"")
+                    .toList()));
   }
 
   /** sha256(JCS(this)), with the snake_case member names of {@code mapper}. */

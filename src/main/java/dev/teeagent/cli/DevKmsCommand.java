@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     description = {
       "DEVELOPMENT TOOL, NEVER FOR PRODUCTION: a local stand-in for AWS KMS speaking its JSON 1.1"
           + " protocol (CreateKey, GenerateDataKey, Decrypt, DescribeKey, GetKeyPolicy,"
-          + " PutKeyPolicy). Keys are plain files in --data-dir; request signatures (SigV4) are"
+          + " PutKeyPolicy, ListGrants, CreateGrant). Keys are plain files in --data-dir; request signatures (SigV4) are"
           + " accepted unverified. Recipient attestation documents are verified against"
           + " --trusted-root and key policies' kms:RecipientAttestation conditions are enforced."
     })

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar tee-agent.jar <serve|verify|operator> …} */
+/** {@code java -jar tee-agent.jar <serve|verify|operator|authorize|dev-kms|kms-policy> …} */
 @Command(
     name = "tee-agent",
     mixinStandardHelpOptions = true,
@@ -25,7 +25,8 @@ public final class TeeAgentCli implements Runnable {
           "verify", VerifyCommand::new,
           "operator", OperatorCommand::new,
           "authorize", AuthorizeCommand::new,
-          "dev-kms", DevKmsCommand::new);
+          "dev-kms", DevKmsCommand::new,
+          "kms-policy", KmsPolicyCommand::new);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -54,7 +55,8 @@ public final class TeeAgentCli implements Runnable {
     if (named != null) {
       cli.addSubcommand(args[0], named.get());
     } else {
-      for (String name : List.of("serve", "verify", "operator", "authorize", "dev-kms")) {
+      for (String name :
+          List.of("serve", "verify", "operator", "authorize", "dev-kms", "kms-policy")) {
         cli.addSubcommand(name, SUBCOMMANDS.get(name).get());
       }
     }

@@ -53,6 +53,9 @@ import picocli.CommandLine.Option;
       "\"Measurements\" of nitro-cli build-enclave) and/or --pcrN HEX for any N in 0..31,",
       "e.g. --pcr0 <96 hex digits> --pcr8 <96 hex digits>. Without any, the code is not pinned",
       "and the verdict is NOT VERIFIED unless --allow-any-code is given.",
+      "Custody: an agent with a sealed identity attests its KMS key and whether that key's policy",
+      "is locked to its image; verify reports it, and --require-locked fails when it is absent or",
+      "not locked.",
       "Exit status: 0 verified, 1 a check failed or the code is not pinned, 2 usage error."
     })
 final class VerifyCommand implements Callable<Integer> {
@@ -115,6 +118,13 @@ final class VerifyCommand implements Callable<Integer> {
   boolean allowAnyCode;
 
   @Option(
+      names = "--require-locked",
+      description =
+          "--url: fail unless the agent attests custody of its sealed identity under a KMS key"
+              + " whose policy is locked to its image (docs/custody.md).")
+  boolean requireLocked;
+
+  @Option(
       names = "--timeout",
       paramLabel = "DURATION",
       defaultValue = "30s",
@@ -130,6 +140,11 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if ((url == null) == (document == null)) {
       throw usage("give exactly one of --url and --document");
+    }
+    if (document != null && requireLocked) {
+      throw usage(
+          "--require-locked applies to --url only: custody is in the agent's user_data preimage,"
+              + " which a saved document does not carry");
     }
     if (url != null && (at != null || atDocumentTime || nonce != null)) {
       throw usage("--at, --at-document-time and --nonce apply to --document only");
@@ -173,6 +188,9 @@ final class VerifyCommand implements Callable<Integer> {
                 fields.put("url", url.toString());
                 fields.put("agent", agent.address().checksummed());
                 fields.put("user_data_preimage", agent.preimage());
+                if (agent.preimage().custody() != null) {
+                  fields.put("custody", agent.preimage().custody());
+                }
                 String pin = agent.preimage().tlsSpkiSha256();
                 if (SpkiPin.isPin(pin)) {
                   fields.put("tls_spki_sha256", pin);
@@ -228,7 +246,7 @@ final class VerifyCommand implements Callable<Integer> {
   private AgentVerifier.AgentReport verifyOnline(
       AttestationVerifier verifier, ExpectedPcrs pcrs, ObjectMapper mapper, AgentClient client) {
     return new AgentVerifier(verifier, client.httpClient(), mapper, new SecureRandom())
-        .verify(url, new AgentVerifier.Options(pcrs, maxAge, allowDebug));
+        .verify(url, new AgentVerifier.Options(pcrs, maxAge, allowDebug, requireLocked));
   }
 
   private VerificationOptions offlineOptions(ExpectedPcrs pcrs) {

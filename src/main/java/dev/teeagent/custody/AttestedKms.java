@@ -2,7 +2,9 @@ package dev.teeagent.custody;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -17,9 +19,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.DecryptResponse;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
+import software.amazon.awssdk.services.kms.model.GrantListEntry;
 import software.amazon.awssdk.services.kms.model.KeyEncryptionMechanism;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KmsException;
+import software.amazon.awssdk.services.kms.model.ListGrantsResponse;
 import software.amazon.awssdk.services.kms.model.RecipientInfo;
 
 /**
@@ -30,6 +34,9 @@ import software.amazon.awssdk.services.kms.model.RecipientInfo;
  * is written here; SDK and service texts are not passed on.
  */
 public final class AttestedKms implements AutoCloseable {
+  /** How many grants one ListGrants call asks for. */
+  static final int GRANTS_PAGE = 10;
+
   private final KmsClient client;
   private final String where;
 
@@ -146,6 +153,21 @@ public final class AttestedKms implements AutoCloseable {
       throw new CustodyException(where + " answered GetKeyPolicy without a policy");
     }
     return policy.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The key's grants, one page of at most {@link #GRANTS_PAGE}: custody needs only to know whether
+   * there are any, and to name a few.
+   */
+  public KeyGrants listGrants(String keyId) throws CustodyException {
+    ListGrantsResponse response =
+        call("ListGrants", () -> client.listGrants(r -> r.keyId(keyId).limit(GRANTS_PAGE)));
+    List<String> ids =
+        response.grants().stream().map(GrantListEntry::grantId).filter(Objects::nonNull).toList();
+    if (ids.size() != response.grants().size()) {
+      throw new CustodyException(where + " answered ListGrants with a grant without an id");
+    }
+    return new KeyGrants(ids, Boolean.TRUE.equals(response.truncated()));
   }
 
   private static RecipientInfo recipient(byte[] attestationDocument) {

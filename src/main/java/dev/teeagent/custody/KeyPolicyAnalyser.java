@@ -17,7 +17,8 @@ import java.util.Set;
  * image's measurement under StringEquals or StringEqualsIgnoreCase, and no Allow statement lets
  * anyone change the policy, create grants, import or delete key material or schedule deletion. Deny
  * statements are not credited (a lock must not rest on an exception someone can remove with the
- * same PutKeyPolicy), and anything this class does not understand counts as not locked.
+ * same PutKeyPolicy), and anything this class does not understand counts as not locked. A key with
+ * any grant is not locked either: a grant gives its grantee operations outside the policy.
  */
 public final class KeyPolicyAnalyser {
   /** Actions that release the key's secrets or carry ciphertexts to another key. */
@@ -52,10 +53,22 @@ public final class KeyPolicyAnalyser {
 
   /**
    * The statement for the key described by {@code key} whose policy is {@code policy} (the exact
-   * bytes GetKeyPolicy returned), judged against the image measurement {@code pcr0} (48 bytes).
+   * bytes GetKeyPolicy returned) and whose grants are {@code grants}, judged against the image
+   * measurement {@code pcr0} (48 bytes).
    */
-  public static CustodyStatement analyse(KeyDescription key, byte[] policy, byte[] pcr0) {
+  public static CustodyStatement analyse(
+      KeyDescription key, byte[] policy, KeyGrants grants, byte[] pcr0) {
     List<String> reasons = new ArrayList<>();
+    if (!grants.isEmpty()) {
+      reasons.add(
+          "the key has grant"
+              + (grants.ids().size() == 1 && !grants.more() ? " " : "s ")
+              + String.join(
+                  ", ", grants.ids().stream().map(id -> UntrustedText.quote(id, 64)).toList())
+              + (grants.more() ? " and more" : "")
+              + ": a grant gives its grantee operations outside the key policy (retire or revoke"
+              + " it)");
+    }
     if (!"AWS_KMS".equals(key.origin())) {
       reasons.add(
           "the key's material has origin "

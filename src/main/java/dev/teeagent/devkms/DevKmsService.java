@@ -21,24 +21,45 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * The KMS operations the agent uses, on the stand-in's keys: CreateKey, GenerateDataKey, Decrypt,
- * DescribeKey, GetKeyPolicy, PutKeyPolicy. Requests and answers are KMS's JSON shapes. With a
- * {@code Recipient}, the attestation document is verified against the trusted (simulated) root, the
- * key policy's measurement conditions are evaluated on it, and the secret is answered only as a BER
- * CMS envelope to the document's RSA key.
+ * DescribeKey, GetKeyPolicy, PutKeyPolicy, ListGrants, and CreateGrant (so that a key with a grant
+ * can be tried: a grant's operations are allowed to anyone, as the stand-in does not check who
+ * calls, unless the policy denies them). Requests and answers are KMS's JSON shapes. With a {@code
+ * Recipient}, the attestation document is verified against the trusted (simulated) root, the key
+ * policy's measurement conditions are evaluated on it, and the secret is answered only as a BER CMS
+ * envelope to the document's RSA key.
  */
 final class DevKmsService {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Base64.Decoder B64_IN = Base64.getDecoder();
   private static final Base64.Encoder B64_OUT = Base64.getEncoder();
   private static final Duration DOCUMENT_MAX_AGE = Duration.ofMinutes(5);
+
+  /** The operations KMS lets a grant give. */
+  private static final Set<String> GRANT_OPERATIONS =
+      Set.of(
+          "Decrypt",
+          "Encrypt",
+          "GenerateDataKey",
+          "GenerateDataKeyWithoutPlaintext",
+          "GenerateDataKeyPair",
+          "GenerateDataKeyPairWithoutPlaintext",
+          "ReEncryptFrom",
+          "ReEncryptTo",
+          "CreateGrant",
+          "RetireGrant",
+          "DescribeKey");
 
   private final DevKeyStore keys;
   private final AttestationVerifier verifier;
@@ -70,6 +91,8 @@ final class DevKmsService {
       case "DescribeKey" -> describeKey(request);
       case "GetKeyPolicy" -> getKeyPolicy(request);
       case "PutKeyPolicy" -> putKeyPolicy(request);
+      case "CreateGrant" -> createGrant(request);
+      case "ListGrants" -> listGrants(request);
       default ->
           throw new KmsError(
               "UnknownOperationException",
@@ -100,7 +123,8 @@ final class DevKmsService {
             B64_OUT.encodeToString(material),
             policy,
             text(request, "Description").orElse(""),
-            clock.instant().getEpochSecond());
+            clock.instant().getEpochSecond(),
+            List.of());
     store(key);
     ObjectNode answer = NODES.objectNode();
     answer.set("KeyMetadata", metadata(key));
@@ -172,6 +196,84 @@ final class DevKmsService {
     return NODES.objectNode();
   }
 
+  private ObjectNode createGrant(JsonNode request) throws KmsError {
+    DevKey key = key(request);
+    String grantee =
+        text(request, "GranteePrincipal").orElseThrow(() -> missing("GranteePrincipal"));
+    List<String> operations = new ArrayList<>();
+    JsonNode given = request.get("Operations");
+    if (given == null || !given.isArray() || given.isEmpty()) {
+      throw KmsError.validation("Operations must list at least one operation");
+    }
+    for (JsonNode operation : given) {
+      if (!operation.isTextual() || !GRANT_OPERATIONS.contains(operation.textValue())) {
+        throw KmsError.validation("Operations lists an operation a grant cannot give");
+      }
+      operations.add(operation.textValue());
+    }
+    if (request.has("Constraints")) {
+      throw new KmsError(
+          "UnsupportedOperationException", "dev-kms makes grants without Constraints only");
+    }
+    authorize(key, "kms:CreateGrant", Optional.empty());
+    byte[] id = new byte[32];
+    random.nextBytes(id);
+    DevKey.Grant grant =
+        new DevKey.Grant(
+            HexFormat.of().formatHex(id),
+            text(request, "Name").orElse(""),
+            grantee,
+            text(request, "RetiringPrincipal").orElse(null),
+            operations,
+            clock.instant().getEpochSecond());
+    store(key.withGrant(grant));
+    ObjectNode answer = NODES.objectNode();
+    answer.put("GrantId", grant.grantId());
+    answer.put("GrantToken", B64_OUT.encodeToString(id));
+    return answer;
+  }
+
+  /** One page of the key's grants; Marker is the index of the next one, as text. */
+  private ObjectNode listGrants(JsonNode request) throws KmsError {
+    DevKey key = key(request);
+    JsonNode limit = request.get("Limit");
+    if (limit != null && (!limit.isIntegralNumber() || limit.asInt() < 1 || limit.asInt() > 100)) {
+      throw KmsError.validation("Limit must be 1..100");
+    }
+    int size = limit == null ? 50 : limit.asInt();
+    int from;
+    try {
+      from = Integer.parseInt(text(request, "Marker").orElse("0"));
+    } catch (NumberFormatException e) {
+      throw KmsError.validation("Marker is not one this service gave");
+    }
+    List<DevKey.Grant> grants = key.grants();
+    if (from < 0 || from > grants.size()) {
+      throw KmsError.validation("Marker is not one this service gave");
+    }
+    int to = Math.min(grants.size(), from + size);
+    ObjectNode answer = NODES.objectNode();
+    var list = answer.putArray("Grants");
+    for (DevKey.Grant grant : grants.subList(from, to)) {
+      ObjectNode entry = list.addObject();
+      entry.put("KeyId", key.arn());
+      entry.put("GrantId", grant.grantId());
+      entry.put("Name", grant.name());
+      entry.put("CreationDate", grant.created());
+      entry.put("GranteePrincipal", grant.granteePrincipal());
+      if (grant.retiringPrincipal() != null) {
+        entry.put("RetiringPrincipal", grant.retiringPrincipal());
+      }
+      entry.put("IssuingAccount", "arn:aws:iam::" + account + ":root");
+      grant.operations().forEach(entry.putArray("Operations")::add);
+    }
+    answer.put("Truncated", to < grants.size());
+    if (to < grants.size()) {
+      answer.put("NextMarker", Integer.toString(to));
+    }
+    return answer;
+  }
+
   /** A policy that parses and, unless the caller bypasses the check, does not lock everyone out. */
   private static void checkNewPolicy(String policy, JsonNode request) throws KmsError {
     KeyPolicy parsed;
@@ -196,7 +298,9 @@ final class DevKmsService {
     } catch (CustodyException e) {
       throw KmsError.accessDenied("the key policy cannot be evaluated: " + e.getMessage());
     }
-    if (!RecipientPolicy.allows(policy, action, recipient.map(Recipient::document))) {
+    Optional<AttestationDocument> document = recipient.map(Recipient::document);
+    if (RecipientPolicy.denies(policy, action, document)
+        || !(RecipientPolicy.allows(policy, action, document) || key.granted(action))) {
       throw KmsError.accessDenied(
           "the key policy of "
               + key.arn()

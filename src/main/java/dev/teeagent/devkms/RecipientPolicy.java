@@ -10,11 +10,12 @@ import java.util.Optional;
 
 /**
  * Evaluates a key policy for one action the way KMS does, as far as the stand-in can: an explicit
- * Deny wins, else some Allow must apply, else the request is denied. Only conditions on {@code
- * kms:RecipientAttestation:ImageSha384} and {@code :PCR<n>} are evaluated, from the verified
- * attestation document (absent when the request had no Recipient), under StringEquals and
- * StringEqualsIgnoreCase with or without IfExists; any other operator on those keys fails closed.
- * Principals and other condition keys are not evaluated: the stand-in does not check who calls.
+ * Deny wins, else some Allow (or, in the service, a grant) must apply, else the request is denied.
+ * Only conditions on {@code kms:RecipientAttestation:ImageSha384} and {@code :PCR<n>} are
+ * evaluated, from the verified attestation document (absent when the request had no Recipient),
+ * under StringEquals and StringEqualsIgnoreCase with or without IfExists; any other operator on
+ * those keys fails closed. Principals and other condition keys are not evaluated: the stand-in does
+ * not check who calls.
  */
 final class RecipientPolicy {
   private static final String PREFIX = "kms:recipientattestation:";
@@ -22,16 +23,15 @@ final class RecipientPolicy {
   private RecipientPolicy() {}
 
   static boolean allows(KeyPolicy policy, String action, Optional<AttestationDocument> document) {
-    boolean allowed = false;
-    for (KeyPolicy.Statement statement : policy.statements()) {
-      if (statement.covers(action) && conditionsHold(statement, document)) {
-        if (!statement.allow()) {
-          return false;
-        }
-        allowed = true;
-      }
-    }
-    return allowed;
+    return !denies(policy, action, document)
+        && policy.statements().stream()
+            .anyMatch(s -> s.allow() && s.covers(action) && conditionsHold(s, document));
+  }
+
+  /** Whether an explicit Deny applies: it wins over every Allow and every grant. */
+  static boolean denies(KeyPolicy policy, String action, Optional<AttestationDocument> document) {
+    return policy.statements().stream()
+        .anyMatch(s -> !s.allow() && s.covers(action) && conditionsHold(s, document));
   }
 
   private static boolean conditionsHold(

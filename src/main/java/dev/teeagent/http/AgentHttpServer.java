@@ -86,6 +86,11 @@ public final class AgentHttpServer implements AutoCloseable {
               config.routes.get(
                   API_PREFIX + "/health",
                   ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
+              config.routes.get(
+                  API_PREFIX + OpenApiDocument.PATH,
+                  ctx ->
+                      ctx.contentType(OpenApiDocument.CONTENT_TYPE)
+                          .result(OpenApiDocument.bytes()));
               for (ApiRoute route : routes) {
                 config.routes.addHttpHandler(
                     route.method(),

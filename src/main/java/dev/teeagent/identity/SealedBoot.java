@@ -1,6 +1,7 @@
 package dev.teeagent.identity;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.teeagent.attestation.AttestedCustody;
 import dev.teeagent.attestation.Nsm;
 import dev.teeagent.attestation.NsmException;
 import dev.teeagent.config.ConfigException;
@@ -194,6 +195,12 @@ public final class SealedBoot implements AutoCloseable {
         true, settings.newIdentity(), store.counter(), settings.stateDir().toString(), custody);
   }
 
+  /** The custody statement as every attestation's user_data binds it (DESIGN §4). */
+  public AttestedCustody attestedCustody() {
+    return new AttestedCustody(
+        custody.keyId(), custody.origin(), custody.policySha256(), custody.locked());
+  }
+
   private static SigningKey sealedKey(
       UnsealedSnapshot snapshot, Optional<NativeSecp256k1> nativeSigner) {
     byte[] scalar = snapshot.privateKey();
@@ -208,7 +215,10 @@ public final class SealedBoot implements AutoCloseable {
   private static CustodyStatement custody(AttestedKms kms, String keyId, Nsm nsm) {
     try {
       return KeyPolicyAnalyser.analyse(
-          kms.describeKey(keyId), kms.keyPolicy(keyId), nsm.describePcr(0).data());
+          kms.describeKey(keyId),
+          kms.keyPolicy(keyId),
+          kms.listGrants(keyId),
+          nsm.describePcr(0).data());
     } catch (CustodyException | NsmException e) {
       return new CustodyStatement(keyId, null, null, false, List.of(e.getMessage()));
     }

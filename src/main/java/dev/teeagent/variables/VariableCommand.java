@@ -41,7 +41,7 @@ public record VariableCommand(
           "a variable carries its own signature, as in the original API; this agent takes one"
               + " EIP-712 signature over a whole batch: {\"commands\": [{\"function\", \"name\","
               + " \"value\", \"hidden\", \"immutable\"}], \"nonce\", \"deadline\", \"signature\"}"
-              + " (see docs/migrating.md and the README's operator section; ./tee-agent operator"
+              + " (see docs/migrating.md and docs/operators.md; ./tee-agent operator"
               + " sign builds one)");
     }
     return new VariableCommand(

@@ -36,6 +36,7 @@ class AttestationServiceTest {
         mapper,
         new AttestationService.Limits(perSecond, Duration.ofSeconds(30)),
         agentClock,
+        java.util.Optional.empty(),
         java.util.Optional.empty());
   }
 

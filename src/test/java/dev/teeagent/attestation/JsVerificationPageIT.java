@@ -104,10 +104,15 @@ class JsVerificationPageIT {
     assertThat(result.exitCode()).as(result.output()).isZero();
     Matcher passed = PASSED.matcher(result.stdout());
     assertThat(passed.find()).as(result.stdout()).isTrue();
-    assertThat(Integer.parseInt(passed.group(1))).isGreaterThanOrEqualTo(8);
+    assertThat(Integer.parseInt(passed.group(1))).isGreaterThanOrEqualTo(9);
     for (String state :
         new String[] {
-          "1-verified-hosted", "6-wrong-pcrs", "7-no-pcrs", "8-aws-root", "9-tampering-proxy"
+          "1-verified-hosted",
+          "6-wrong-pcrs",
+          "7-no-pcrs",
+          "8-aws-root",
+          "9-tampering-proxy",
+          "10-custody-required"
         }) {
       assertThat(out.resolve(state + ".png")).isNotEmptyFile();
     }

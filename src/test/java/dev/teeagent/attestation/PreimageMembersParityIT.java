@@ -31,9 +31,12 @@ import org.junit.jupiter.api.Test;
 /**
  * An agent whose attested user_data preimage carries a member the verifiers do not know (as a newer
  * agent would): the Java and JS verifiers both pass every other check and fail {@code user data}
- * naming the member; without it both say VERIFIED. The agent here is a loopback stand-in serving
- * answers signed by a secp256k1 key and fresh documents of the simulated NSM for the verifier's
- * nonce, so the preimage can hold what the real agent does not write (yet).
+ * naming the member; without it both say VERIFIED. The custody member (a sealed identity's KMS key
+ * and whether its policy is locked): reported by both, required with {@code --require-locked} /
+ * {@code requireLocked} (both fail closed when it is absent or not locked), compared with /config,
+ * and its shape checked the same way. The agent here is a loopback stand-in serving answers signed
+ * by a secp256k1 key and fresh documents of the simulated NSM for the verifier's nonce, so the
+ * preimage can hold what the real agent does not write (yet).
  */
 class PreimageMembersParityIT {
   private static final ObjectMapper MAPPER = JsonMappers.strict();
@@ -45,6 +48,7 @@ class PreimageMembersParityIT {
   private SimulatedNsm nsm;
   private HttpServer server;
   private ObjectNode preimage;
+  private ObjectNode config;
 
   @BeforeEach
   void serve() throws IOException {
@@ -58,16 +62,13 @@ class PreimageMembersParityIT {
             .put("state_hash", "0x" + "ab".repeat(32));
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/api/v1/attestation", this::attestation);
-    server.createContext(
-        "/api/v1/config",
-        exchange ->
-            answer(
-                exchange,
-                MAPPER
-                    .createObjectNode()
-                    .put("tee_name", "stand-in")
-                    .put("operator", OPERATOR)
-                    .put("address", key.address().checksummed())));
+    config =
+        MAPPER
+            .createObjectNode()
+            .put("tee_name", "stand-in")
+            .put("operator", OPERATOR)
+            .put("address", key.address().checksummed());
+    server.createContext("/api/v1/config", exchange -> answer(exchange, config.deepCopy()));
     server.start();
   }
 
@@ -80,27 +81,143 @@ class PreimageMembersParityIT {
   @Test
   void anUnknownMemberFailsTheUserDataCheckInBothVerifiersNamingIt() throws Exception {
     preimage.put("zz_unknown_member", "a claim this verifier cannot check");
-    List<String> java = javaSteps();
-    JsonNode js = jsResult();
-    assertThat(jsSteps(js)).as("js: " + js).isEqualTo(java);
-    assertThat(java).last().isEqualTo("failed user data");
-    assertThat(java.subList(0, java.size() - 1)).allMatch(step -> step.startsWith("passed "));
-    assertThat(js.get("verdict").asText())
-        .startsWith(
-            "NOT VERIFIED: user data check failed: the preimage's members this verifier"
-                + " does not know how to check: \"zz_unknown_member\"");
+    bothFailOnlyTheLastCheck(
+        false,
+        "user data",
+        "the preimage's members this verifier does not know how to check:"
+            + " \"zz_unknown_member\"");
   }
 
   @Test
   void withTheKnownMembersOnlyBothVerify() throws Exception {
-    List<String> java = javaSteps();
-    JsonNode js = jsResult();
+    bothVerifyEndingWith(false, "user data");
+  }
+
+  /** Java and JS report the same steps, all passed, the last {@code check}; JS says VERIFIED. */
+  private JsonNode bothVerifyEndingWith(boolean requireLocked, String check) throws Exception {
+    List<String> java = javaSteps(requireLocked);
+    JsonNode js = jsResult(requireLocked);
     assertThat(jsSteps(js)).as("js: " + js).isEqualTo(java);
     assertThat(java)
         .allMatch(step -> step.startsWith("passed "))
         .last()
-        .isEqualTo("passed user data");
+        .isEqualTo("passed " + check);
     assertThat(js.get("verdict").asText()).isEqualTo("VERIFIED");
+    return js;
+  }
+
+  /** Java and JS report the same steps, all passed but the last, {@code check}, failed as said. */
+  private void bothFailOnlyTheLastCheck(boolean requireLocked, String check, String why)
+      throws Exception {
+    List<String> java = javaSteps(requireLocked);
+    JsonNode js = jsResult(requireLocked);
+    assertThat(jsSteps(js)).as("js: " + js).isEqualTo(java);
+    assertThat(java).last().isEqualTo("failed " + check);
+    assertThat(java.subList(0, java.size() - 1)).allMatch(step -> step.startsWith("passed "));
+    assertThat(js.get("verdict").asText())
+        .startsWith("NOT VERIFIED: " + check + " check failed: " + why);
+  }
+
+  /** An agent with a sealed identity: custody in the preimage and, with reasons, in /config. */
+  private void custody(boolean locked, String... reasons) {
+    ObjectNode custody =
+        MAPPER
+            .createObjectNode()
+            .put("key_id", "1234abcd-12ab-34cd-56ef-1234567890ab")
+            .put("origin", "AWS_KMS")
+            .put("policy_sha256", "9f".repeat(32))
+            .put("locked", locked);
+    preimage.set("custody", custody.deepCopy());
+    ObjectNode shown = config.putObject("identity").put("persisted", true);
+    shown.set("custody", custody.deepCopy());
+    var list = ((ObjectNode) shown.get("custody")).putArray("reasons");
+    for (String reason : reasons) {
+      list.add(reason);
+    }
+  }
+
+  @Test
+  void lockedCustodyIsReportedAndSatisfiesRequireLockedInBothVerifiers() throws Exception {
+    custody(true);
+    for (boolean required : new boolean[] {false, true}) {
+      JsonNode js = bothVerifyEndingWith(required, "custody");
+      assertThat(js.at("/steps").get(js.get("steps").size() - 1).get("detail").asText())
+          .isEqualTo(javaReport(required).report().steps().getLast().detail())
+          .startsWith("KMS key 1234abcd-12ab-34cd-56ef-1234567890ab (origin AWS_KMS, policy sha256")
+          .contains(" is locked: ");
+    }
+  }
+
+  @Test
+  void custodyNotLockedIsReportedAndFailsClosedWhenLockedIsRequired() throws Exception {
+    custody(
+        false,
+        "statement 1 (open) allows kms:Decrypt with no condition on the enclave's measurement");
+
+    List<String> reported = javaSteps(false);
+    JsonNode jsReported = jsResult(false);
+    List<String> required = javaSteps(true);
+    JsonNode jsRequired = jsResult(true);
+
+    assertThat(jsSteps(jsReported)).isEqualTo(reported);
+    assertThat(reported).last().isEqualTo("passed custody");
+    assertThat(jsReported.get("verdict").asText()).isEqualTo("VERIFIED");
+    assertThat(jsSteps(jsRequired)).as("js: " + jsRequired).isEqualTo(required);
+    assertThat(required).last().isEqualTo("failed custody");
+    String why =
+        "is NOT locked (as /config says: statement 1 (open) allows kms:Decrypt with no condition"
+            + " on the enclave's measurement), and locked custody was required";
+    assertThat(javaReport(true).report().steps().getLast().detail()).endsWith(why);
+    assertThat(jsRequired.get("verdict").asText())
+        .startsWith("NOT VERIFIED: custody check failed: KMS key 1234abcd")
+        .endsWith(why);
+  }
+
+  @Test
+  void requireLockedFailsInBothWhenTheAgentAttestsNoCustody() throws Exception {
+    bothFailOnlyTheLastCheck(
+        true,
+        "custody",
+        "the agent attests no custody statement: it keeps no sealed identity under a KMS key"
+            + " (serve --state-dir)");
+  }
+
+  @Test
+  void custodyThatDiffersFromConfigsOrIsOnlyInConfigFailsTheUserDataCheckInBoth() throws Exception {
+    custody(true);
+    ((ObjectNode) config.at("/identity/custody")).put("locked", false);
+    List<String> differs = javaSteps(false);
+    JsonNode jsDiffers = jsResult(false);
+    preimage.remove("custody");
+    List<String> onlyInConfig = javaSteps(false);
+    JsonNode jsOnlyInConfig = jsResult(false);
+
+    assertThat(jsSteps(jsDiffers)).as("js: " + jsDiffers).isEqualTo(differs);
+    assertThat(jsSteps(jsOnlyInConfig)).as("js: " + jsOnlyInConfig).isEqualTo(onlyInConfig);
+    for (JsonNode js : List.of(jsDiffers, jsOnlyInConfig)) {
+      assertThat(js.get("verdict").asText())
+          .isEqualTo(
+              "NOT VERIFIED: user data check failed: the preimage's custody differs from /config's"
+                  + " identity.custody");
+    }
+    assertThat(differs).contains("failed user data", "passed custody");
+    assertThat(onlyInConfig).last().isEqualTo("failed user data");
+  }
+
+  @Test
+  void custodyOfTheWrongShapeFailsTheUserDataCheckInBothNamingWhy() throws Exception {
+    custody(true);
+    ((ObjectNode) preimage.get("custody")).put("locked", "yes").put("grants", 0);
+    List<String> java = javaSteps(true);
+    JsonNode js = jsResult(true);
+
+    assertThat(jsSteps(js)).as("js: " + js).isEqualTo(java);
+    assertThat(java).containsSubsequence("failed user data", "failed custody");
+    assertThat(js.get("verdict").asText())
+        .isEqualTo(
+            "NOT VERIFIED: user data check failed: the preimage's custody members this verifier"
+                + " does not know how to check: \"grants\"; custody.locked is missing or not true"
+                + " or false");
   }
 
   private void attestation(HttpExchange exchange) throws IOException {
@@ -156,16 +273,19 @@ class PreimageMembersParityIT {
     return TrustedRoot.toPem(nsm.rootCertificate());
   }
 
-  private List<String> javaSteps() throws Exception {
-    AgentVerifier.AgentReport report =
-        new AgentVerifier(
-                new AttestationVerifier(TrustedRoot.of(nsm.rootCertificate()), Clock.systemUTC()),
-                HttpClient.newHttpClient(),
-                MAPPER,
-                random)
-            .verify(
-                URI.create(url()), new AgentVerifier.Options(pcrs(), Duration.ofMinutes(5), false));
-    return report.report().steps().stream()
+  private AgentVerifier.AgentReport javaReport(boolean requireLocked) throws Exception {
+    return new AgentVerifier(
+            new AttestationVerifier(TrustedRoot.of(nsm.rootCertificate()), Clock.systemUTC()),
+            HttpClient.newHttpClient(),
+            MAPPER,
+            random)
+        .verify(
+            URI.create(url()),
+            new AgentVerifier.Options(pcrs(), Duration.ofMinutes(5), false, requireLocked));
+  }
+
+  private List<String> javaSteps(boolean requireLocked) throws Exception {
+    return javaReport(requireLocked).report().steps().stream()
         .map(
             step ->
                 step.outcome().name().toLowerCase(java.util.Locale.ROOT)
@@ -174,8 +294,13 @@ class PreimageMembersParityIT {
         .toList();
   }
 
-  private JsonNode jsResult() throws Exception {
-    ObjectNode request = MAPPER.createObjectNode().put("url", url()).put("root_pem", rootPem());
+  private JsonNode jsResult(boolean requireLocked) throws Exception {
+    ObjectNode request =
+        MAPPER
+            .createObjectNode()
+            .put("url", url())
+            .put("root_pem", rootPem())
+            .put("require_locked", requireLocked);
     request.set("pcrs", pcrsJson());
     return MAPPER.readTree(
         NodeScript.run(

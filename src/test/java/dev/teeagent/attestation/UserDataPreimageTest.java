@@ -22,8 +22,9 @@ class UserDataPreimageTest {
   @Test
   void theKnownMembersAreTheRecordsComponentsAsTheAgentWritesThem() {
     assertThat(UserDataPreimage.MEMBERS)
-        .containsExactly("tee_name", "operator", "address", "state_hash", "tls_spki_sha256");
-    assertThat(UserDataPreimage.OPTIONAL).containsExactly("tls_spki_sha256");
+        .containsExactly(
+            "tee_name", "operator", "address", "state_hash", "tls_spki_sha256", "custody");
+    assertThat(UserDataPreimage.OPTIONAL).containsExactly("tls_spki_sha256", "custody");
     JsonNode written = MAPPER.valueToTree(new UserDataPreimage("t", "0xo", "0xa", "0xs"));
     List<String> names = new ArrayList<>();
     written.fieldNames().forEachRemaining(names::add);
@@ -31,7 +32,14 @@ class UserDataPreimageTest {
     assertThat(names).containsExactly("tee_name", "operator", "address", "state_hash");
     assertThat(UserDataPreimage.problems(written)).isEmpty();
     JsonNode withTls =
-        MAPPER.valueToTree(new UserDataPreimage("t", "0xo", "0xa", "0xs", "0x" + "ab".repeat(32)));
+        MAPPER.valueToTree(
+            new UserDataPreimage(
+                "t",
+                "0xo",
+                "0xa",
+                "0xs",
+                "0x" + "ab".repeat(32),
+                new AttestedCustody("k", "AWS_KMS", "cd".repeat(32), true)));
     List<String> all = new ArrayList<>();
     withTls.fieldNames().forEachRemaining(all::add);
     assertThat(all).containsExactlyInAnyOrderElementsOf(UserDataPreimage.MEMBERS);

@@ -7,6 +7,8 @@ import dev.teeagent.attestation.SimulatedNsm;
 import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.ExternalCommand;
+import dev.teeagent.testing.MarkdownCommands;
+import dev.teeagent.testing.NodeScript;
 import dev.teeagent.testing.TestAgent;
 import java.io.IOException;
 import java.net.URI;
@@ -22,25 +24,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The first hour of a newcomer, as the README and docs/migrating.md tell it, through the launcher:
- * help texts, the error sentences (exact first lines), {@code make run} and then the operator CLI,
- * the refused plaintext {@code llm_api_key}, run-enclave.sh refusing to terminate a running
- * enclave, and the original API's curl commands and bodies. {@code make run} writes to a temporary
- * scratch folder ({@code SCRATCH=}) on a free port, so a developer's own agent is not disturbed.
+ * The first hour of a newcomer, as the README, docs/operators.md and docs/migrating.md tell it,
+ * through the launcher: help texts, the error sentences (exact first lines), {@code make run} and
+ * then the operator CLI, the refused plaintext {@code llm_api_key}, run-enclave.sh refusing to
+ * terminate a running enclave, and the original API's curl commands and bodies. {@code make run}
+ * writes to a temporary scratch folder ({@code SCRATCH=}) on a free port, so a developer's own
+ * agent is not disturbed.
  */
 class FirstHourIT {
   private static final String DEV_KEY =
       "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-  private static final Pattern DOC_BLOCK =
-      Pattern.compile("```(sh|text)?\\n(.*?)```", Pattern.DOTALL);
 
   @TempDir static Path scratch;
   private static int port;
@@ -296,39 +295,40 @@ class FirstHourIT {
    * today's commands (sh blocks) prints exactly the text block that follows it.
    */
   @Test
-  void theMigrationPageRunsAsWritten() throws IOException {
-    String page = Files.readString(Path.of("docs/migrating.md"));
-    Matcher blocks = DOC_BLOCK.matcher(page);
-    List<String[]> found = new ArrayList<>();
-    while (blocks.find()) {
-      found.add(new String[] {blocks.group(1) == null ? "" : blocks.group(1), blocks.group(2)});
-    }
+  void theMigrationPageRunsAsWritten() {
+    List<MarkdownCommands.Block> found =
+        MarkdownCommands.blocks(NodeScript.projectDir().resolve("docs/migrating.md"));
     int commands = 0;
-    for (int i = 0; i < found.size(); i++) {
-      String kind = found.get(i)[0];
-      String script =
-          found
-              .get(i)[1]
-              .replace("127.0.0.1:7047", "127.0.0.1:" + port)
-              .replace("scratch/", scratch + "/");
-      if (kind.equals("text")) {
-        continue;
-      }
-      ExternalCommand.Result run =
-          ExternalCommand.of("bash", "-o", "pipefail", "-c", script)
-              .withoutEnv("TEE_OPERATOR_KEY")
-              .run();
-      assertThat(run.exitCode()).as(script + "\n" + run.output()).isZero();
-      if (kind.equals("sh")) {
-        assertThat(found.get(i + 1)[0]).as("the output block after " + script).isEqualTo("text");
-        assertThat(run.stdout()).as(script).isEqualTo(found.get(i + 1)[1]);
-        commands++;
-      } else {
-        JsonNode answer = JsonMappers.strict().readTree(run.stdout());
-        assertThat(answer.path("signature").asText()).as(script).startsWith("0x");
-        assertThat(answer.path("status").asInt()).isIn(200, 400);
+    try (MarkdownCommands docs = MarkdownCommands.in(scratch).port(7047, port)) {
+      for (int i = 0; i < found.size(); i++) {
+        String kind = found.get(i).language();
+        if (kind.equals("text")) {
+          continue;
+        }
+        String script = docs.substitute(found.get(i).text());
+        ExternalCommand.Result run = docs.run(script);
+        assertThat(run.exitCode()).as(script + "\n" + run.output()).isZero();
+        if (kind.equals("sh")) {
+          assertThat(found.get(i + 1).language())
+              .as("the output block after " + script)
+              .isEqualTo("text");
+          assertThat(run.stdout()).as(script).isEqualTo(docs.substitute(found.get(i + 1).text()));
+          commands++;
+        } else {
+          JsonNode answer = readJson(run.stdout());
+          assertThat(answer.path("signature").asText()).as(script).startsWith("0x");
+          assertThat(answer.path("status").asInt()).isIn(200, 400);
+        }
       }
     }
     assertThat(commands).isEqualTo(7);
+  }
+
+  private static JsonNode readJson(String text) {
+    try {
+      return JsonMappers.strict().readTree(text);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + text, e);
+    }
   }
 }

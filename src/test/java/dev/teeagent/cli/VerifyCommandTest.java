@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,18 +23,8 @@ class VerifyCommandTest {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  private static Run verify(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = new String[args.length + 1];
-    all[0] = "verify";
-    System.arraycopy(args, 0, all, 1, args.length);
-    CommandLine cli =
-        TeeAgentCli.commandLine(all).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-    int exit = cli.execute(all);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun verify(String... args) {
+    return CliRun.of("verify", args);
   }
 
   private Path fixture(String name) throws IOException {
@@ -59,7 +47,7 @@ class VerifyCommandTest {
                 + "\", \"PCR2\": \""
                 + PROD_PCR2
                 + "\"}}");
-    Run run =
+    CliRun run =
         verify(
             "--document",
             fixture("nitro_prod_2025-02-21.cbor").toString(),
@@ -87,8 +75,8 @@ class VerifyCommandTest {
   @Test
   void aRealDocumentFailsNowAndOneDayLaterAsExpired() throws Exception {
     String document = fixture("nitro_prod_2025-02-21.cbor").toString();
-    for (Run run :
-        new Run[] {
+    for (CliRun run :
+        new CliRun[] {
           verify("--document", document),
           verify("--document", document, "--at", "2025-02-22T03:44:37Z")
         }) {
@@ -103,7 +91,7 @@ class VerifyCommandTest {
 
   @Test
   void aWrongPcrFailsNamingItsIndexAndStillPrintsTheVerifiedFields() throws Exception {
-    Run run =
+    CliRun run =
         verify(
             "--document",
             fixture("nitro_prod_2025-02-21.cbor").toString(),
@@ -121,8 +109,8 @@ class VerifyCommandTest {
     Path onlyAlgorithm =
         Files.writeString(dir.resolve("no-pcr.json"), "{\"HashAlgorithm\": \"Sha384 { ... }\"}");
     Path emptyMeasurements = Files.writeString(dir.resolve("empty.json"), "{\"Measurements\": {}}");
-    for (Run run :
-        new Run[] {
+    for (CliRun run :
+        new CliRun[] {
           verify("--document", document, "--at-document-time"),
           verify("--document", document, "--at-document-time", "--pcrs", onlyAlgorithm.toString()),
           verify(
@@ -136,7 +124,7 @@ class VerifyCommandTest {
                   + " --pcrN HEX, or --allow-any-code to accept whatever code the enclave runs\n")
           .doesNotContain("\nVERIFIED");
     }
-    Run allowed = verify("--document", document, "--at-document-time", "--allow-any-code");
+    CliRun allowed = verify("--document", document, "--at-document-time", "--allow-any-code");
     assertThat(allowed.exit()).as(allowed.err()).isZero();
     assertThat(allowed.err())
         .endsWith("VERIFIED (any code: no PCRs pinned, as --allow-any-code asked)\n");
@@ -145,10 +133,10 @@ class VerifyCommandTest {
   @Test
   void theDebugDocumentIsRefusedUnlessDebugIsAllowed() throws Exception {
     String document = fixture("nitro_debug_2022-10-12.cbor").toString();
-    Run refused = verify("--document", document, "--at-document-time");
+    CliRun refused = verify("--document", document, "--at-document-time");
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.err()).contains("FAIL  debug:").contains("--allow-debug");
-    Run allowed =
+    CliRun allowed =
         verify("--document", document, "--at-document-time", "--allow-debug", "--allow-any-code");
     assertThat(allowed.exit()).as(allowed.err()).isZero();
     assertThat(allowed.out()).contains("\"debug_mode\" : true").contains("\"nonce\" : null");
@@ -160,7 +148,7 @@ class VerifyCommandTest {
     byte[] bytes = Files.readAllBytes(document);
     bytes[bytes.length - 10] ^= 1;
     Files.write(document, bytes);
-    Run run = verify("--document", document.toString(), "--at-document-time");
+    CliRun run = verify("--document", document.toString(), "--at-document-time");
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("FAIL  signature: the ES384 signature does not verify");
   }
@@ -176,6 +164,10 @@ class VerifyCommandTest {
     assertThat(verify("--document", document, "--frobnicate").err()).contains("--frobnicate");
     assertThat(verify("--document", document, "--at", "yesterday").exit()).isEqualTo(2);
     assertThat(verify("--url", "http://127.0.0.1:1", "--at-document-time").exit()).isEqualTo(2);
+    CliRun locked = verify("--document", document, "--require-locked");
+    assertThat(locked.exit()).isEqualTo(2);
+    assertThat(locked.err())
+        .contains("--require-locked applies to --url only: custody is in the agent's user_data");
   }
 
   @Test
@@ -190,7 +182,7 @@ class VerifyCommandTest {
   @Test
   void aBadMaxAgeIsAUsageErrorNamingTheFlag() {
     for (String bad : new String[] {"2 days", "-5s", "0", "soon"}) {
-      Run run = verify("--url", "http://127.0.0.1:1", "--max-age", bad);
+      CliRun run = verify("--url", "http://127.0.0.1:1", "--max-age", bad);
       assertThat(run.exit()).as(bad).isEqualTo(2);
       assertThat(run.err()).as(bad).contains("--max-age");
     }
@@ -210,7 +202,7 @@ class VerifyCommandTest {
 
   @Test
   void anUnreachableAgentIsOneSentenceAndExitOne() {
-    Run run = verify("--url", "http://127.0.0.1:1");
+    CliRun run = verify("--url", "http://127.0.0.1:1");
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err())
         .isEqualTo("tee-agent verify: nothing answers at 127.0.0.1:1 — is the agent running?\n");

@@ -176,7 +176,8 @@ class KeyPolicyAnalyserTest {
   void aPolicyIsLockedExactlyWhenItPinsTheImageAndNobodyCanUnlockIt(
       String name, String policy, String reason) {
     CustodyStatement statement =
-        KeyPolicyAnalyser.analyse(KEY, policy.getBytes(StandardCharsets.UTF_8), PCR0);
+        KeyPolicyAnalyser.analyse(
+            KEY, policy.getBytes(StandardCharsets.UTF_8), KeyGrants.none(), PCR0);
 
     if (reason.isEmpty()) {
       assertThat(statement.reasons()).isEmpty();
@@ -191,9 +192,11 @@ class KeyPolicyAnalyserTest {
   void theStatementNamesTheKeyOriginAndTheHashOfTheExactPolicyBytes() {
     String locked = policy(READ, secrets(DECRYPT, LOCK));
     CustodyStatement statement =
-        KeyPolicyAnalyser.analyse(KEY, locked.getBytes(StandardCharsets.UTF_8), PCR0);
+        KeyPolicyAnalyser.analyse(
+            KEY, locked.getBytes(StandardCharsets.UTF_8), KeyGrants.none(), PCR0);
     CustodyStatement reformatted =
-        KeyPolicyAnalyser.analyse(KEY, (locked + "\n").getBytes(StandardCharsets.UTF_8), PCR0);
+        KeyPolicyAnalyser.analyse(
+            KEY, (locked + "\n").getBytes(StandardCharsets.UTF_8), KeyGrants.none(), PCR0);
 
     assertThat(statement.keyId()).isEqualTo(KEY.keyId());
     assertThat(statement.origin()).isEqualTo("AWS_KMS");
@@ -210,7 +213,7 @@ class KeyPolicyAnalyserTest {
     KeyDescription imported =
         new KeyDescription("k", "arn", "EXTERNAL", "SYMMETRIC_DEFAULT", "PendingDeletion", true);
 
-    assertThat(KeyPolicyAnalyser.analyse(imported, locked, PCR0).reasons())
+    assertThat(KeyPolicyAnalyser.analyse(imported, locked, KeyGrants.none(), PCR0).reasons())
         .containsExactly(
             "the key's material has origin EXTERNAL, not AWS_KMS: someone outside KMS holds or"
                 + " controls it",
@@ -225,14 +228,41 @@ class KeyPolicyAnalyserTest {
     json = json.substring(0, json.indexOf("```"));
     CustodyStatement statement =
         KeyPolicyAnalyser.analyse(
-            KEY, json.replace("PCR0_HEX", M).getBytes(StandardCharsets.UTF_8), PCR0);
+            KEY,
+            json.replace("PCR0_HEX", M).getBytes(StandardCharsets.UTF_8),
+            KeyGrants.none(),
+            PCR0);
 
     assertThat(statement.reasons()).isEmpty();
     assertThat(
             KeyPolicyAnalyser.analyse(
-                    KEY, json.replace("PCR0_HEX", OTHER).getBytes(StandardCharsets.UTF_8), PCR0)
+                    KEY,
+                    json.replace("PCR0_HEX", OTHER).getBytes(StandardCharsets.UTF_8),
+                    KeyGrants.none(),
+                    PCR0)
                 .locked())
         .isFalse();
     assertThat(List.of(doc.split("\n"))).anyMatch(line -> line.contains("PCR0_HEX"));
+  }
+
+  @Test
+  void aKeyWithAnyGrantIsNotLockedHoweverLockedItsPolicy() {
+    byte[] locked = policy(READ, secrets(DECRYPT, LOCK)).getBytes(StandardCharsets.UTF_8);
+
+    CustodyStatement one =
+        KeyPolicyAnalyser.analyse(KEY, locked, new KeyGrants(List.of("g-1"), false), PCR0);
+    CustodyStatement more =
+        KeyPolicyAnalyser.analyse(KEY, locked, new KeyGrants(List.of("g-1", "g-2"), true), PCR0);
+
+    assertThat(KeyPolicyAnalyser.analyse(KEY, locked, KeyGrants.none(), PCR0).locked()).isTrue();
+    assertThat(one.locked()).isFalse();
+    assertThat(one.reasons())
+        .containsExactly(
+            "the key has grant g-1: a grant gives its grantee operations outside the key policy"
+                + " (retire or revoke it)");
+    assertThat(more.reasons())
+        .singleElement()
+        .asString()
+        .startsWith("the key has grants g-1, g-2 and more: ");
   }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.kms.model.GrantOperation;
 import software.amazon.awssdk.services.kms.model.KmsException;
 import software.amazon.awssdk.services.kms.model.MalformedPolicyDocumentException;
 
@@ -83,15 +84,54 @@ class AttestedKmsIT {
     String keyId = kms.createKey(policy);
 
     CustodyStatement statement =
-        KeyPolicyAnalyser.analyse(client.describeKey(keyId), client.keyPolicy(keyId), kms.pcr0);
+        KeyPolicyAnalyser.analyse(
+            client.describeKey(keyId), client.keyPolicy(keyId), client.listGrants(keyId), kms.pcr0);
     CustodyStatement forOther =
-        KeyPolicyAnalyser.analyse(client.describeKey(keyId), client.keyPolicy(keyId), new byte[48]);
+        KeyPolicyAnalyser.analyse(
+            client.describeKey(keyId),
+            client.keyPolicy(keyId),
+            client.listGrants(keyId),
+            new byte[48]);
 
     assertThat(statement.locked()).isTrue();
     assertThat(statement.keyId()).isEqualTo(keyId);
     assertThat(statement.origin()).isEqualTo("AWS_KMS");
     assertThat(client.keyPolicy(keyId)).isEqualTo(policy.getBytes(StandardCharsets.UTF_8));
     assertThat(forOther.locked()).isFalse();
+  }
+
+  @Test
+  void aGrantMadeBeforeThePolicyWasLockedLeavesTheKeyNotLockedAndOpensItWithoutTheEnclave()
+      throws Exception {
+    String keyId = kms.createKey(DevKmsFixture.openPolicy());
+    String grantId =
+        kms.admin
+            .createGrant(
+                r ->
+                    r.keyId(keyId)
+                        .granteePrincipal("arn:aws:iam::111122223333:role/someone")
+                        .operations(GrantOperation.DECRYPT))
+            .grantId();
+    String locked = DevKmsFixture.lockedPolicy(kms.pcr0Hex());
+    kms.admin.putKeyPolicy(r -> r.keyId(keyId).policy(locked).bypassPolicyLockoutSafetyCheck(true));
+    byte[] blob = client.generateDataKey(keyId, CONTEXT, kms.document()).ciphertextBlob();
+
+    CustodyStatement statement =
+        KeyPolicyAnalyser.analyse(
+            client.describeKey(keyId), client.keyPolicy(keyId), client.listGrants(keyId), kms.pcr0);
+    byte[] plaintext =
+        kms.admin
+            .decrypt(r -> r.ciphertextBlob(DevKmsFixture.bytes(blob)).encryptionContext(CONTEXT))
+            .plaintext()
+            .asByteArray();
+
+    assertThat(client.listGrants(keyId).ids()).containsExactly(grantId);
+    assertThat(statement.locked()).isFalse();
+    assertThat(statement.reasons())
+        .singleElement()
+        .asString()
+        .startsWith("the key has grant " + grantId + ": ");
+    assertThat(plaintext).as("the grant opens the data key without any enclave").hasSize(32);
   }
 
   @Test

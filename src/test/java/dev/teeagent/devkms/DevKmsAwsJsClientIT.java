@@ -12,7 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** dev-kms driven by AWS's JavaScript client (npm @aws-sdk/client-kms), every operation. */
+/**
+ * dev-kms driven by AWS's JavaScript client (npm @aws-sdk/client-kms), every operation the agent
+ * uses (ListGrants included, paged) and CreateGrant, which a locked key refuses.
+ */
 class DevKmsAwsJsClientIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
@@ -59,6 +62,20 @@ class DevKmsAwsJsClientIT {
       assertThat(out.at("/locked_decrypt_without_recipient").asText())
           .isEqualTo("AccessDeniedException 400");
       assertThat(out.at("/locked_put_policy").asText()).isEqualTo("AccessDeniedException 400");
+      assertThat(out.at("/grants_before/grants")).isEmpty();
+      assertThat(out.at("/grants_before/truncated").asBoolean()).isFalse();
+      assertThat(out.at("/grant/id").asText()).matches("[0-9a-f]{64}");
+      assertThat(out.at("/grants_after/grants")).hasSize(1);
+      assertThat(out.at("/grants_after/grants/0/id")).isEqualTo(out.at("/grant/id"));
+      assertThat(out.at("/grants_after/grants/0/key")).isEqualTo(out.at("/open_key/arn"));
+      assertThat(out.at("/grants_after/grants/0/grantee").asText())
+          .isEqualTo("arn:aws:iam::111122223333:role/other");
+      assertThat(out.at("/grants_after/grants/0/operations").toString()).isEqualTo("[\"Decrypt\"]");
+      assertThat(out.at("/grants_after/truncated").asBoolean()).isTrue();
+      assertThat(out.at("/grants_after/next").asText()).isEqualTo("1");
+      assertThat(out.at("/bad_grant").asText()).isEqualTo("ValidationException 400");
+      assertThat(out.at("/locked_grants/grants")).isEmpty();
+      assertThat(out.at("/locked_create_grant").asText()).isEqualTo("AccessDeniedException 400");
       assertThat(out.at("/unknown_key").asText()).isEqualTo("NotFoundException 400");
       assertThat(out.at("/bad_document").asText()).isEqualTo("ValidationException 400");
     }

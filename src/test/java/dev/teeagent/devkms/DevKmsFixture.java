@@ -90,6 +90,12 @@ final class DevKmsFixture implements AutoCloseable {
     return json.substring(0, json.indexOf("```")).replace("PCR0_HEX", measurement);
   }
 
+  /** A policy that lets anyone do anything with the key (KMS's default, for anyone). */
+  static String openPolicy() {
+    return "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\","
+        + "\"Resource\":\"*\"}]}";
+  }
+
   /** A key whose policy is {@code policy}, created with the lockout check bypassed. */
   String createKey(String policy) {
     return admin

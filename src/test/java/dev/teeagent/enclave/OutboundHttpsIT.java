@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
  * Outbound HTTPS on the enclave's jlink runtime: the agent runs on a copy of build/runtime whose CA
  * certificates (lib/security/cacerts, the only trust store the agent uses) also hold a throw-away
  * test CA, and calls an LLM provider (WireMock over TLS on loopback) that the operator configured
- * through the real signed {@code POST /variables} (the operator CLI, as in the README). Every proxy
- * variable points at a port where nothing listens, which must change nothing.
+ * through the real signed {@code POST /variables} (the operator CLI, as in docs/operators.md).
+ * Every proxy variable points at a port where nothing listens, which must change nothing.
  */
 class OutboundHttpsIT {
   private static final ObjectMapper MAPPER = JsonMappers.strict();

@@ -47,7 +47,7 @@ class AgentHttpServerIT {
   private HttpResponse<byte[]> send(HttpRequest.Builder request) throws Exception {
     HttpResponse<byte[]> response =
         client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    SignedAnswers.record(response.body());
+    SignedAnswers.record(response.body(), SignedAnswers.Exchange.STAND_IN_ROUTE);
     return response;
   }
 

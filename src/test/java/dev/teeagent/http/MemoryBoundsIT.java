@@ -221,7 +221,10 @@ class MemoryBoundsIT {
         CLIENT.send(
             HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(),
             HttpResponse.BodyHandlers.ofByteArray());
-    SignedAnswers.record(response.body());
+    SignedAnswers.record(
+        response.body(),
+        SignedAnswers.Exchange.http(
+            response.statusCode(), response.headers().firstValue("Content-Type").orElse(null)));
     return response;
   }
 
@@ -234,7 +237,10 @@ class MemoryBoundsIT {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build(),
             HttpResponse.BodyHandlers.ofByteArray());
-    SignedAnswers.record(response.body());
+    SignedAnswers.record(
+        response.body(),
+        SignedAnswers.Exchange.http(
+            response.statusCode(), response.headers().firstValue("Content-Type").orElse(null)));
     return response;
   }
 

@@ -148,7 +148,10 @@ class RequestIdsIT {
 
   /** The verified body of an error answer ({@code status} -1: any 4xx). */
   private JsonNode verifiedError(HttpResponse<byte[]> response, int status) {
-    SignedAnswers.record(response.body());
+    SignedAnswers.record(
+        response.body(),
+        SignedAnswers.Exchange.http(
+            response.statusCode(), response.headers().firstValue("Content-Type").orElse(null)));
     if (status > 0) {
       assertThat(response.statusCode()).isEqualTo(status);
     } else {

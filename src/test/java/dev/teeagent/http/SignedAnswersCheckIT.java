@@ -7,7 +7,6 @@ import dev.teeagent.testing.TestAgent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,13 +25,13 @@ class SignedAnswersCheckIT {
       Files.writeString(dir.resolve("1-config.json"), genuine);
       Files.write(dir.resolve("2-not-found.json"), agent.get("/api/v1/nowhere").body());
     }
-    Result pass = check(dir);
+    NodeScript.Outcome pass = check(dir);
     assertThat(pass.exit()).as(pass.output()).isZero();
     assertThat(pass.output()).contains("all 2 signed answers verify");
 
     Files.writeString(
         dir.resolve("3-tampered.json"), genuine.replace("\"status\":200", "\"status\":201"));
-    Result fail = check(dir);
+    NodeScript.Outcome fail = check(dir);
     assertThat(fail.exit()).isEqualTo(1);
     assertThat(fail.output()).contains("1 of 3").contains("3-tampered.json");
     assertThat(fail.output()).doesNotContain("1-config.json");
@@ -51,21 +50,12 @@ class SignedAnswersCheckIT {
               .replace("\"tee_name\":\"" + TestAgent.TEE_NAME, "\"tee_name\":\"a\\ud800")
               .getBytes(StandardCharsets.UTF_8));
     }
-    Result fail = check(dir);
+    NodeScript.Outcome fail = check(dir);
     assertThat(fail.exit()).isEqualTo(1);
     assertThat(fail.output()).contains("lone.json");
   }
 
-  private record Result(int exit, String output) {}
-
-  private static Result check(Path dir) throws Exception {
-    Process process =
-        new ProcessBuilder("node", "src/test/js/verify-all-signed.mjs", dir.toString())
-            .directory(NodeScript.projectDir().toFile())
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Result(process.exitValue(), output);
+  private static NodeScript.Outcome check(Path dir) {
+    return NodeScript.outcome("src/test/js/verify-all-signed.mjs", dir.toString());
   }
 }

@@ -41,7 +41,11 @@ final class KmsStandIn implements AutoCloseable {
   String createKey(String pcr0Hex) throws IOException {
     String doc = Files.readString(Path.of("docs", "custody.md"), StandardCharsets.UTF_8);
     String json = doc.substring(doc.indexOf("```json\n") + 8);
-    String policy = json.substring(0, json.indexOf("```")).replace("PCR0_HEX", pcr0Hex);
+    return createKeyWithPolicy(json.substring(0, json.indexOf("```")).replace("PCR0_HEX", pcr0Hex));
+  }
+
+  /** A key whose policy is {@code policy}, made with the lockout check bypassed. */
+  String createKeyWithPolicy(String policy) {
     try (KmsClient admin =
         KmsClient.builder()
             .region(Region.US_EAST_1)

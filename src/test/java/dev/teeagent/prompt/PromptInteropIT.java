@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Signed prompt answers check out with ethers + canonicalize (code we did not write): the
- * signature, the provider request rebuilt from the signed members as the README says, and the hash
- * of a relayed stream.
+ * signature, the provider request rebuilt from the signed members as docs/verifiers.md says, and
+ * the hash of a relayed stream.
  */
 class PromptInteropIT {
   private static final ObjectMapper MAPPER = JsonMappers.strict();

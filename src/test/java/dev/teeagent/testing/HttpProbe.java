@@ -20,7 +20,10 @@ public final class HttpProbe {
         HttpResponse<String> response =
             client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
-          SignedAnswers.record(response.body());
+          SignedAnswers.record(
+              response.body(),
+              SignedAnswers.Exchange.http(
+                  200, response.headers().firstValue("Content-Type").orElse(null)));
           return response.body();
         }
       } catch (IOException notYet) {

@@ -73,4 +73,37 @@ public final class NodeScript {
       throw new AssertionError("interrupted", e);
     }
   }
+
+  /** How a checker ended: its exit status and its stdout and stderr together. */
+  public record Outcome(int exit, String output) {}
+
+  /**
+   * Runs the Node program at {@code path} (relative to the project) whatever its exit status, for
+   * tests that show a checker fails: its exit status and output.
+   */
+  public static Outcome outcome(String path, String... args) {
+    List<String> command = new ArrayList<>(List.of("node", path));
+    command.addAll(List.of(args));
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .directory(projectDir().toFile())
+              .redirectErrorStream(true)
+              .start();
+      String output;
+      try (InputStream out = process.getInputStream()) {
+        output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError(path + " timed out");
+      }
+      return new Outcome(process.exitValue(), output);
+    } catch (IOException e) {
+      throw new AssertionError("cannot run node " + path + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
 }

@@ -32,7 +32,7 @@ public final class ServerSentEvents {
       }
       if (data != null) {
         if ("signed".equals(name)) {
-          SignedAnswers.record(data.toString());
+          SignedAnswers.record(data.toString(), SignedAnswers.Exchange.EVENT_STREAM);
         }
         events.add(new Event(name, data.toString()));
       }

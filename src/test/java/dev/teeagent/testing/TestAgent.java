@@ -126,7 +126,9 @@ public final class TestAgent implements AutoCloseable {
         HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-    return send(request, headers);
+    Reply reply = send(request, headers);
+    SignedAnswers.recordRequest("POST", pathAndQuery, json, reply.status(), reply.body());
+    return reply;
   }
 
   private Reply send(HttpRequest.Builder request, Map<String, String> headers) {
@@ -148,9 +150,15 @@ public final class TestAgent implements AutoCloseable {
   /** A raw answer: status, the exact body bytes and the headers, with signature checks. */
   public record Reply(int status, byte[] body, HttpHeaders headers) {
     public Reply {
-      SignedAnswers.record(body);
+      String contentType = headers.firstValue("Content-Type").orElse(null);
+      SignedAnswers.record(
+          body,
+          contentType == null
+              ? SignedAnswers.Exchange.BODY_ONLY
+              : SignedAnswers.Exchange.http(status, contentType));
     }
 
+    /** A body received elsewhere (a log line, a file): its HTTP details are not known. */
     public Reply(int status, byte[] body) {
       this(status, body, HttpHeaders.of(Map.of(), (name, value) -> true));
     }

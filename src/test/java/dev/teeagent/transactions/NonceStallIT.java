@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 10 §2 against the real agent and a real chain: an anonymous client cannot have the agent
  * sign a transaction that is never mined and holds up the agent's nonce sequence, and the operator
- * can fill a nonce the chain waits on. Each test starts from the README's frozen "limited public
- * policy" (open, value and fee caps, a budget, this chain, this RPC).
+ * can fill a nonce the chain waits on. Each test starts from docs/clients.md's frozen "limited
+ * public policy" (open, value and fee caps, a budget, this chain, this RPC).
  */
 class NonceStallIT {
   private static final BigInteger FUNDS = BigInteger.TEN.pow(20);
