@@ -11,13 +11,13 @@ import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.Anvil;
 import dev.teeagent.testing.NodeScript;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import dev.teeagent.testing.TransactionRequests;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class TransactionPolicyIT {
   private static final SigningKey STRANGER = SigningKey.generate(new SecureRandom());
   private static Anvil anvil;
   private static String token;
-  private TestAgent agent;
+  @StartedAgent private TestAgent agent;
 
   @BeforeAll
   static void startChain() throws Exception {
@@ -58,14 +58,8 @@ class TransactionPolicyIT {
   }
 
   @BeforeEach
-  void startAgent() {
-    agent = TestAgent.start();
+  void fundAgent() {
     anvil.setBalance(agent.address(), FUNDS);
-  }
-
-  @AfterEach
-  void stopAgent() {
-    agent.close();
   }
 
   private TransactionRequests request() {
