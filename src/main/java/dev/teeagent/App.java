@@ -201,7 +201,8 @@ public final class App implements AutoCloseable {
         HttpWiring.listen(
             settings,
             GuardedRoute.all(routes, attestation::requireClockInSync),
-            new ResponseSigner(settings.teeName(), agentKey, clock),
+            new ResponseSigner(
+                settings.teeName(), agentKey, clock, identity.signedState(variables.state())),
             mapper,
             identity.tls(),
             random,

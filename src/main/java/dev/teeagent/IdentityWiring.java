@@ -6,14 +6,18 @@ import dev.teeagent.attestation.Nsm;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.crypto.NativeSecp256k1;
 import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.http.ResponseSigner;
 import dev.teeagent.identity.IdentitySettings;
 import dev.teeagent.identity.SealedBoot;
 import dev.teeagent.identity.StateDocument;
 import dev.teeagent.tls.TlsIdentity;
+import dev.teeagent.variables.AgentState;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Wires the agent's identity: its key (from, or first sealed through, KMS with {@code --state-dir};
@@ -61,5 +65,19 @@ record IdentityWiring(
   /** With {@code --state-dir}: restores the sealed state into {@code parts} and keeps it sealed. */
   void keep(StateDocument.Parts parts, ObjectMapper mapper, SecureRandom random) {
     sealed.ifPresent(boot -> boot.attach(parts, mapper, random));
+  }
+
+  /**
+   * The envelope's {@code state} of every signed answer (DESIGN §3): with {@code --state-dir} the
+   * last stored snapshot's counter, so that a host handing back an older one shows in every answer;
+   * without, the changes committed since the start.
+   */
+  Supplier<ResponseSigner.SignedState> signedState(AgentState state) {
+    LongSupplier counter = sealed.isPresent() ? sealed.get()::counter : state::commits;
+    return () -> {
+      AgentState.Snapshot now = state.snapshot();
+      return new ResponseSigner.SignedState(
+          counter.getAsLong(), now.auditLength(), now.auditHead());
+    };
   }
 }

@@ -52,4 +52,15 @@ public final class DurationText {
       return Optional.empty();
     }
   }
+
+  /** {@code duration} in this syntax, in its largest whole unit ({@code 24h}, {@code 90s}). */
+  public static String format(Duration duration) {
+    if (duration.toMillis() % 1000 != 0) {
+      return duration.toMillis() + "ms";
+    }
+    long seconds = duration.toSeconds();
+    return seconds % 3600 == 0
+        ? seconds / 3600 + "h"
+        : seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+  }
 }

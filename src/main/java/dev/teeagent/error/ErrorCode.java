@@ -47,6 +47,7 @@ public enum ErrorCode {
   // 409: conflicts with the agent's state
   STALE_NONCE(409, "stale_nonce"),
   DEADLINE_EXPIRED(409, "deadline_expired"),
+  DEADLINE_TOO_FAR(409, "deadline_too_far"),
   VARIABLE_IMMUTABLE(409, "variable_immutable"),
   CANNOT_HIDE_PUBLIC(409, "cannot_hide_public"),
   NOT_HIDDEN(409, "not_hidden"),
@@ -79,6 +80,7 @@ public enum ErrorCode {
   ATTESTATION_UNAVAILABLE(503, "attestation_unavailable"),
   // sealed identity: the change was made in memory but its snapshot could not be stored
   STATE_NOT_STORED(503, "state_not_stored"),
+  COOLING_DOWN(503, "cooling_down"),
   // prompt: the operator's bounds on what anonymous clients may spend of the operator's key
   LLM_MODEL_NOT_ALLOWED(403, "llm_model_not_allowed"),
   LLM_MAX_TOKENS_EXCEEDED(403, "llm_max_tokens_exceeded"),

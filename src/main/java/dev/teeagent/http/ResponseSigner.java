@@ -9,25 +9,53 @@ import dev.teeagent.json.WellFormed;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Signs answers per DESIGN §3: the payload's members plus {@code tee_name, signer, timestamp,
- * status, request, client_nonce}, canonicalized with JCS and signed with EIP-191 personal_sign;
- * {@code signature} is appended last. No HTTP framework here, so streaming and tests reuse it.
+ * status, request, client_nonce, state}, canonicalized with JCS and signed with EIP-191
+ * personal_sign; {@code signature} is appended last. No HTTP framework here, so streaming and tests
+ * reuse it. {@code state} says which state the agent was in when it signed (DESIGN §3): a host that
+ * hands back an older sealed snapshot cannot hide it from a client that compares two answers.
  */
 public final class ResponseSigner {
   /** Members the envelope owns; a payload may not set them. */
   public static final Set<String> ENVELOPE_MEMBERS =
-      Set.of("tee_name", "signer", "timestamp", "status", "request", "client_nonce", "signature");
+      Set.of(
+          "tee_name",
+          "signer",
+          "timestamp",
+          "status",
+          "request",
+          "client_nonce",
+          "state",
+          "signature");
+
+  /**
+   * The envelope's {@code state}: the counter of the last committed state (with {@code
+   * --state-dir}, the sealed snapshot's; without, the changes committed since the start), and the
+   * audit log's length and head hash.
+   */
+  public record SignedState(long counter, long auditLength, String auditHead) {
+    /** Before anything was committed: counter 0, an empty log. */
+    public static final SignedState EMPTY = new SignedState(0, 0, "0x" + "00".repeat(32));
+  }
 
   private final String teeName;
   private final SigningKey key;
   private final Clock clock;
+  private final Supplier<SignedState> state;
 
+  /** A signer whose answers always carry {@link SignedState#EMPTY} (tests and benches). */
   public ResponseSigner(String teeName, SigningKey key, Clock clock) {
+    this(teeName, key, clock, () -> SignedState.EMPTY);
+  }
+
+  public ResponseSigner(String teeName, SigningKey key, Clock clock, Supplier<SignedState> state) {
     this.teeName = teeName;
     this.key = key;
     this.clock = clock;
+    this.state = state;
   }
 
   /**
@@ -53,6 +81,11 @@ public final class ResponseSigner {
     echo.put("query", request.query());
     echo.put("body_hash", request.bodyHash());
     payload.put("client_nonce", clientNonce);
+    SignedState now = state.get();
+    ObjectNode signedState = payload.putObject("state");
+    signedState.put("counter", now.counter());
+    signedState.put("audit_length", now.auditLength());
+    signedState.put("audit_head", now.auditHead());
 
     byte[] canonical = Jcs.canonicalize(payload);
     EthSignature signature = key.signPersonalMessage(canonical);

@@ -17,8 +17,11 @@ import dev.teeagent.custody.UnsealedSnapshot;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import dev.teeagent.tls.TlsIdentity;
+import dev.teeagent.transactions.NonceTracker;
+import dev.teeagent.transactions.RestoreCoolDown;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +46,7 @@ public final class SealedBoot implements AutoCloseable {
   private SigningKey key;
   private TlsIdentity tls;
   private boolean attached;
+  private StateDocument.Parts parts;
 
   private SealedBoot(
       IdentitySettings settings,
@@ -57,13 +61,23 @@ public final class SealedBoot implements AutoCloseable {
     this.custody = custody;
   }
 
-  /** What {@code /config} shows under {@code identity}. */
+  /**
+   * What {@code /config} shows under {@code identity}: besides the custody, the rule after a
+   * restore (DESIGN §9 "Rollback"): when the state was restored (unix ms; null at a first boot or
+   * with a new identity), when the pause of open and API-signer signing ends and until when the
+   * budget counts as spent (unix seconds; null once over), and any rollback a chain revealed.
+   */
   public record View(
       boolean persisted,
       boolean newIdentityOnPurpose,
       long snapshotCounter,
       String stateDir,
-      CustodyStatement custody) {}
+      CustodyStatement custody,
+      Long restoredAt,
+      Long coolDownEndsAt,
+      Long budgetCountedSpentUntil,
+      boolean rollbackDetected,
+      List<NonceTracker.Rollback> rollbackEvidence) {}
 
   public static SealedBoot open(
       IdentitySettings settings, String teeName, Address operator, Nsm nsm, SecureRandom random) {
@@ -71,7 +85,7 @@ public final class SealedBoot implements AutoCloseable {
     try {
       SealedIdentityStore.Opened opened =
           SealedIdentityStore.open(
-              settings.stateDir(),
+              settings.folder(),
               new SealedIdentity(teeName, operator.checksummed()),
               new SealedIdentityStore.Kms(kms, settings.keyId()),
               nsm,
@@ -82,8 +96,7 @@ public final class SealedBoot implements AutoCloseable {
     } catch (CustodyException e) {
       kms.close();
       throw new ConfigException(
-          "--state-dir "
-              + settings.stateDir()
+          settings.folder().where()
               + ": the sealed identity cannot be opened, so the agent does not start: "
               + e.getMessage()
               + " (it opens only with the --tee-name and --operator it was made with, under code"
@@ -138,6 +151,7 @@ public final class SealedBoot implements AutoCloseable {
       tls = storedTls(mapper).orElse(null);
     }
     attached = true;
+    this.parts = parts;
     StateDocument document = new StateDocument(parts, mapper, random, Optional.ofNullable(tls));
     try {
       if (found.isPresent()) {
@@ -149,7 +163,7 @@ public final class SealedBoot implements AutoCloseable {
           found.isPresent()
               ? "restored"
               : settings.newIdentity() ? "replaced on purpose" : "created",
-          settings.stateDir(),
+          settings.folder().place(),
           store.counter(),
           custody.locked() ? "locked" : "NOT locked: " + String.join("; ", custody.reasons()));
     } catch (StateDocument.StateRefused | CustodyException e) {
@@ -175,8 +189,7 @@ public final class SealedBoot implements AutoCloseable {
 
   private ConfigException notRestored(Exception e) {
     return new ConfigException(
-        "--state-dir "
-            + settings.stateDir()
+        settings.folder().where()
             + ": the sealed state cannot be restored, so the agent does not start: "
             + e.getMessage());
   }
@@ -190,9 +203,25 @@ public final class SealedBoot implements AutoCloseable {
     }
   }
 
+  /** The counter of the last snapshot stored (0 before the first). */
+  public long counter() {
+    return store.counter();
+  }
+
   public View view() {
+    RestoreCoolDown coolDown = parts.policy().coolDown();
+    List<NonceTracker.Rollback> rollbacks = parts.chainNonces().rollbacks();
     return new View(
-        true, settings.newIdentity(), store.counter(), settings.stateDir().toString(), custody);
+        true,
+        settings.newIdentity(),
+        store.counter(),
+        settings.folder().place(),
+        custody,
+        coolDown.restoredAt().map(Instant::toEpochMilli).orElse(null),
+        coolDown.endsAt().map(Instant::getEpochSecond).orElse(null),
+        parts.policy().budgetCountedSpentUntil().map(Instant::getEpochSecond).orElse(null),
+        !rollbacks.isEmpty(),
+        rollbacks);
   }
 
   /** The custody statement as every attestation's user_data binds it (DESIGN §4). */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.tls.TlsIdentity;
+import dev.teeagent.transactions.BudgetLedger;
 import dev.teeagent.transactions.NonceTracker;
 import dev.teeagent.transactions.SignerNonces;
 import dev.teeagent.transactions.TransactionPolicy;
@@ -17,6 +18,7 @@ import dev.teeagent.variables.Variable;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -31,12 +33,13 @@ import java.util.TreeSet;
 /**
  * The agent state a sealed snapshot carries, as one JSON document: every piece that keeps an old
  * signed command out after a restart (the operator nonce, the API signers' nonces, the agent's
- * nonce on each chain), the budget spent, the audit log and the variables. A hidden value is kept
- * as an ECIES ciphertext to the agent's own key (re-encrypted; the hash shown stays the one of the
- * ciphertext it arrived in), so its plaintext is never written, even inside the sealed blob. The
- * agent's TLS key and certificate, when it has them, ride along under {@code tls} (PKCS#8 and DER,
- * base64): only ever inside the sealed snapshot, like the agent key, so the HTTPS pin survives a
- * restart; a document without them (made before HTTPS was turned on) is still format 1.
+ * nonce on each chain), the budget's spendings with their times, the audit log and the variables. A
+ * hidden value is kept as an ECIES ciphertext to the agent's own key (re-encrypted; the hash shown
+ * stays the one of the ciphertext it arrived in), so its plaintext is never written, even inside
+ * the sealed blob. The agent's TLS key and certificate, when it has them, ride along under {@code
+ * tls} (PKCS#8 and DER, base64): only ever inside the sealed snapshot, like the agent key, so the
+ * HTTPS pin survives a restart; a document without them (made before HTTPS was turned on) is still
+ * format 1.
  *
  * <p>{@link #restore} checks everything before it changes anything: the audit chain is recomputed,
  * every number parsed, every hidden value opened.
@@ -133,7 +136,10 @@ public final class StateDocument {
               chain.released().stream().sorted().forEach(n -> node.withArray("released").add(n));
               chain.unsettled().stream().sorted().forEach(n -> node.withArray("unsettled").add(n));
             });
-    root.put("spent_wei", parts.policy().spent().toString());
+    ArrayNode spendings = root.putArray("budget_spendings");
+    for (BudgetLedger.Spending spending : parts.policy().ledger().image()) {
+      spendings.addObject().put("at", spending.at()).put("wei", spending.wei().toString());
+    }
     tls.ifPresent(
         identity -> {
           ObjectNode node = root.putObject("tls");
@@ -154,7 +160,7 @@ public final class StateDocument {
     AgentState.Image image;
     Map<Address, BigInteger> signers = new HashMap<>();
     Map<Long, NonceTracker.ChainImage> chains = new TreeMap<>();
-    BigInteger spent;
+    List<BudgetLedger.Spending> spendings = new ArrayList<>();
     try {
       JsonNode root = mapper.readTree(document);
       if (root == null || root.path("format").asInt() != FORMAT) {
@@ -188,7 +194,12 @@ public final class StateDocument {
                 counts(node.path("released")),
                 counts(node.path("unsettled"))));
       }
-      spent = count(root.required("spent_wei"));
+      // A document from before the rolling window has no spendings; the restore's rule counts
+      // the budget as spent for a window anyway.
+      for (JsonNode node : root.withArray("budget_spendings")) {
+        spendings.add(
+            new BudgetLedger.Spending(node.required("at").asLong(), count(node.required("wei"))));
+      }
     } catch (IOException | RuntimeException e) {
       throw new StateRefused("the sealed state is malformed", e);
     }
@@ -199,7 +210,9 @@ public final class StateDocument {
     }
     parts.signerNonces().restore(signers);
     parts.chainNonces().restore(chains);
-    parts.policy().restoreSpent(spent);
+    // Every restore may be of an older snapshot: the rule of DESIGN §9 "Rollback" starts now.
+    Instant restoredAt = parts.policy().coolDown().restored();
+    parts.policy().ledger().restore(spendings, restoredAt);
   }
 
   private Variable variable(JsonNode node) {

@@ -3,11 +3,14 @@ package dev.teeagent.transactions;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * (a hostile RPC could use it to obtain transactions with future nonces, to be broadcast whenever
  * it likes). At first use nothing has been handed out, so the counter starts at the RPC's pending
  * count only when that is 0, and at 0 otherwise.
+ *
+ * <p>After a restore from a sealed snapshot ({@link #restore}) each chain's count is checked once,
+ * at its first use: more transactions of the agent on the chain than the restored state handed out
+ * reveal a rollback (an older snapshot). It is recorded ({@link #rollbacks}), logged, and the
+ * counter moves to the chain's count (those nonces are taken). Only then is an RPC's count allowed
+ * to move the counter forward; a false count from the operator-chosen RPC costs a gap (which the
+ * operator can fill), never a nonce signed twice.
  *
  * <p>A nonce whose broadcast failed is <em>unsettled</em>: the node may or may not hold the
  * transaction. When no request of that chain is in flight, the next request asks the RPC's pending
@@ -38,6 +48,14 @@ public final class NonceTracker {
   private static final Logger LOG = LoggerFactory.getLogger(NonceTracker.class);
 
   private final Map<Long, Chain> chains = new ConcurrentHashMap<>();
+  private final List<Rollback> rollbacks = new CopyOnWriteArrayList<>();
+  private volatile boolean restored;
+
+  /**
+   * Proof that the state was rolled back: at the first use of a chain after a restore, the chain
+   * counted more transactions of the agent than the restored state had handed out nonces.
+   */
+  public record Rollback(long chainId, BigInteger restoredNext, BigInteger chainCount) {}
 
   /**
    * What a sealed snapshot keeps of one chain: the next new nonce, those released for reuse and
@@ -72,10 +90,12 @@ public final class NonceTracker {
    */
   public void restore(Map<Long, ChainImage> restored) {
     chains.clear();
+    this.restored = true;
     restored.forEach(
         (id, image) -> {
           Chain chain = new Chain();
           chain.started = true;
+          chain.checkAgainstChain = true;
           chain.next = image.next();
           chain.released.addAll(image.released());
           chain.unsettled.addAll(image.unsettled());
@@ -104,7 +124,7 @@ public final class NonceTracker {
     Chain chain = chains.computeIfAbsent(chainId, id -> new Chain());
     long epoch;
     synchronized (chain) {
-      if (chain.started && !chain.needsSettling()) {
+      if (chain.started && !chain.needsSettling() && !chain.checkAgainstChain) {
         return;
       }
       epoch = chain.reservations;
@@ -112,11 +132,31 @@ public final class NonceTracker {
     BigInteger count = pendingCount.get();
     synchronized (chain) {
       if (!chain.started) {
-        chain.start(chainId, count);
-      } else if (chain.needsSettling() && chain.reservations == epoch) {
+        chain.start(chainId, count, restored).ifPresent(this::rolledBack);
+      } else if (chain.checkAgainstChain) {
+        chain.check(chainId, count).ifPresent(this::rolledBack);
+      }
+      if (chain.needsSettling() && chain.reservations == epoch) {
         chain.settle(chainId, count);
       }
     }
+  }
+
+  private void rolledBack(Rollback rollback) {
+    rollbacks.add(rollback);
+    LOG.warn(
+        "ROLLBACK DETECTED on chain {}: the chain counts {} transactions of the agent, the restored"
+            + " state had handed out nonces up to {}; the host handed back an older sealed snapshot."
+            + " Continuing at nonce {}",
+        rollback.chainId(),
+        rollback.chainCount(),
+        rollback.restoredNext(),
+        rollback.chainCount());
+  }
+
+  /** Every rollback detected since the start (shown in {@code /config}). */
+  public List<Rollback> rollbacks() {
+    return List.copyOf(rollbacks);
   }
 
   /** The next nonce: a released one first (lowest), else a new one. */
@@ -205,6 +245,7 @@ public final class NonceTracker {
 
   private static final class Chain {
     boolean started;
+    boolean checkAgainstChain;
     BigInteger next = BigInteger.ZERO;
     final TreeSet<BigInteger> released = new TreeSet<>();
     final TreeSet<BigInteger> unsettled = new TreeSet<>();
@@ -215,14 +256,40 @@ public final class NonceTracker {
       return !unsettled.isEmpty() && inFlight == 0;
     }
 
-    void start(long chainId, BigInteger count) {
+    /**
+     * A key born at this boot starts at 0 whatever the RPC says; a restored key (whose state knew
+     * no transaction on this chain) that has some on it was rolled back: it continues at the count.
+     */
+    Optional<Rollback> start(long chainId, BigInteger count, boolean restored) {
       started = true;
+      if (count.signum() > 0 && restored) {
+        next = count;
+        return Optional.of(new Rollback(chainId, BigInteger.ZERO, count));
+      }
       if (count.signum() > 0) {
         LOG.warn(
             "chain {}: the RPC reports {} transactions from a key born at this boot; starting at 0",
             chainId,
             count);
       }
+      return Optional.empty();
+    }
+
+    /**
+     * The first use after a restore: a pending count above every nonce the restored state handed
+     * out means transactions the state does not know were signed, so it is older than the latest;
+     * those nonces are used, and the chain continues after them.
+     */
+    Optional<Rollback> check(long chainId, BigInteger count) {
+      checkAgainstChain = false;
+      if (count.compareTo(next) <= 0) {
+        return Optional.empty();
+      }
+      Rollback rollback = new Rollback(chainId, next, count);
+      next = count;
+      released.clear();
+      unsettled.clear();
+      return Optional.of(rollback);
     }
 
     void settle(long chainId, BigInteger count) {

@@ -4,9 +4,9 @@ import java.math.BigInteger;
 
 /**
  * The answer to a sign request: the raw signed transaction and its hash (the seed's two members),
- * the agent's address, every final field used, who authorized it, the budget spent since boot after
- * it, its audit entry, and — when broadcast — the node's answer. Amounts are decimal strings.
- * {@code chain_id_source} says where the chain came from ({@code request}, {@code
+ * the agent's address, every final field used, who authorized it, the budget spent within the
+ * window after it, its audit entry, and — when broadcast — the node's answer. Amounts are decimal
+ * strings. {@code chain_id_source} says where the chain came from ({@code request}, {@code
  * tx_allowed_chain_ids} or {@code rpc}); {@code fill_nonce} is the nonce an operator's fill filled
  * (else null).
  */

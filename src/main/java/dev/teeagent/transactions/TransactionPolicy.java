@@ -1,5 +1,6 @@
 package dev.teeagent.transactions;
 
+import dev.teeagent.config.DurationText;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.Eip712;
 import dev.teeagent.crypto.EthSignature;
@@ -14,8 +15,11 @@ import dev.teeagent.variables.WellKnownVariable;
 import dev.teeagent.variables.WellKnownVariables;
 import java.math.BigInteger;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,10 +38,11 @@ import java.util.function.Supplier;
  * back to open mode.
  *
  * <p>Limits: {@code tx_max_value_wei}; {@code tx_max_fee_wei} (gas limit × max fee per gas); {@code
- * tx_budget_wei} (value + max fee of everything signed since boot); {@code tx_allowed_to}; {@code
- * tx_allowed_calls} (non-empty data needs its {@code to:selector} listed, so an allowed token's
- * {@code transfer} cannot send funds where {@code tx_allowed_to} would not); {@code
- * tx_allowed_chain_ids}; {@code tx_allowed_rpc_urls} (exact match).
+ * tx_budget_wei} (value + max fee of everything signed within the rolling {@code tx_budget_window},
+ * {@link BudgetLedger}); {@code tx_allowed_to}; {@code tx_allowed_calls} (non-empty data needs its
+ * {@code to:selector} listed, so an allowed token's {@code transfer} cannot send funds where {@code
+ * tx_allowed_to} would not); {@code tx_allowed_chain_ids}; {@code tx_allowed_rpc_urls} (exact
+ * match).
  *
  * <p>The {@code tx_*} variables are read together once per request (so one request sees one
  * policy), typed by {@link WellKnownVariables}, which checks them when they are set. An absent
@@ -53,7 +58,8 @@ public final class TransactionPolicy {
   private final Supplier<BigInteger> operatorNonce;
   private final SignerNonces signerNonces;
   private final Clock clock;
-  private BigInteger spentWei = BigInteger.ZERO;
+  private final BudgetLedger ledger;
+  private final RestoreCoolDown coolDown;
 
   public TransactionPolicy(
       VariableSource variables,
@@ -68,6 +74,8 @@ public final class TransactionPolicy {
     this.operatorNonce = operatorNonce;
     this.signerNonces = signerNonces;
     this.clock = clock;
+    this.ledger = new BudgetLedger(clock);
+    this.coolDown = new RestoreCoolDown(clock);
   }
 
   /** Who authorized a transaction. */
@@ -128,6 +136,9 @@ public final class TransactionPolicy {
   public Admission admit(SignTransactionRequest request) {
     WellKnownValues rules = read();
     Admission admission = who(request, rules);
+    coolDown.require(
+        admission.mode(),
+        Optional.ofNullable(request.authorization()).map(a -> a.deadline().value()));
     Optional<BigInteger> maxValue = rules.get(WellKnownVariables.TX_MAX_VALUE_WEI);
     Optional<BigInteger> budget = rules.get(WellKnownVariables.TX_BUDGET_WEI);
     Optional<Set<BigInteger>> chainIds = rules.get(WellKnownVariables.TX_ALLOWED_CHAIN_IDS);
@@ -182,9 +193,7 @@ public final class TransactionPolicy {
           ErrorCode.TX_MAX_VALUE_EXCEEDED,
           "value " + value + " exceeds tx_max_value_wei " + maxValue.get());
     }
-    if (budget.isPresent() && spent().add(value).compareTo(budget.get()) > 0) {
-      throw budgetExceeded(budget.get(), value);
-    }
+    requireBudget(rules, value);
     return admission;
   }
 
@@ -206,9 +215,21 @@ public final class TransactionPolicy {
               + " exceeds the authorization's max_fee_wei "
               + authorization.maxFeeWei());
     }
-    Optional<BigInteger> budget = admission.rules().get(WellKnownVariables.TX_BUDGET_WEI);
-    if (budget.isPresent() && spent().add(tx.maxCostWei()).compareTo(budget.get()) > 0) {
-      throw budgetExceeded(budget.get(), tx.maxCostWei());
+    requireBudget(admission.rules(), tx.maxCostWei());
+  }
+
+  private void requireBudget(WellKnownValues rules, BigInteger cost) {
+    Optional<BigInteger> budget = rules.get(WellKnownVariables.TX_BUDGET_WEI);
+    if (budget.isEmpty()) {
+      return;
+    }
+    Duration window = window(rules);
+    Optional<Instant> restored = ledger.countedSpentUntil(window);
+    if (restored.isPresent()) {
+      throw budgetCoolingDown(window, restored.get());
+    }
+    if (ledger.spent(window).add(cost).compareTo(budget.get()) > 0) {
+      throw budgetExceeded(rules, cost);
     }
   }
 
@@ -216,26 +237,42 @@ public final class TransactionPolicy {
    * Takes value + max fee from the budget, atomically with the check, so concurrent requests never
    * overspend it together. Called just before the signature leaves the agent.
    */
-  public synchronized void spend(Admission admission, UnsignedTransaction tx) {
-    Optional<BigInteger> budget = admission.rules().get(WellKnownVariables.TX_BUDGET_WEI);
-    BigInteger after = spentWei.add(tx.maxCostWei());
-    if (budget.isPresent() && after.compareTo(budget.get()) > 0) {
-      throw budgetExceeded(budget.get(), tx.maxCostWei());
+  public void spend(Admission admission, UnsignedTransaction tx) {
+    WellKnownValues rules = admission.rules();
+    Optional<BigInteger> budget = rules.get(WellKnownVariables.TX_BUDGET_WEI);
+    if (!ledger.spend(budget, window(rules), tx.maxCostWei())) {
+      requireBudget(rules, tx.maxCostWei());
+      throw budgetExceeded(rules, tx.maxCostWei());
     }
-    spentWei = after;
   }
 
-  /** value + max fee of everything signed since boot. */
-  public synchronized BigInteger spent() {
-    return spentWei;
+  /** value + max fee of everything signed within {@code tx_budget_window} up to now. */
+  public BigInteger spent() {
+    return ledger.spent(window());
   }
 
-  /** Restores what was spent before a restart (at boot, before serving). */
-  public synchronized void restoreSpent(BigInteger spent) {
-    if (spent.signum() < 0) {
-      throw new IllegalArgumentException("the restored budget spent is negative");
+  /** {@code tx_budget_window} now; the default while it is invalid (signing refuses then). */
+  private Duration window() {
+    try {
+      return WellKnownVariables.TX_BUDGET_WINDOW.read(variables).orElseThrow();
+    } catch (InvalidValue invalid) {
+      return BudgetLedger.DEFAULT_WINDOW;
     }
-    spentWei = spent;
+  }
+
+  /** While the budget counts as fully spent after a restore: until when. */
+  public Optional<Instant> budgetCountedSpentUntil() {
+    return ledger.countedSpentUntil(window());
+  }
+
+  /** The spendings with their times (what a sealed snapshot keeps). */
+  public BudgetLedger ledger() {
+    return ledger;
+  }
+
+  /** The rule after a restore from a sealed snapshot. */
+  public RestoreCoolDown coolDown() {
+    return coolDown;
   }
 
   /** The API signers listed now (for {@code signer_nonces}); none when the variable is invalid. */
@@ -292,6 +329,7 @@ public final class TransactionPolicy {
               + now
               + ")");
     }
+    coolDown.requireLifetime(authorization.deadline().value());
     Address signer = recover(request, authorization);
     BigInteger nonce = authorization.nonce().value();
     if (signer.equals(operator)) {
@@ -359,15 +397,39 @@ public final class TransactionPolicy {
     return String.join(",", new TreeSet<>(ids).stream().map(BigInteger::toString).toList());
   }
 
-  private AgentException budgetExceeded(BigInteger budget, BigInteger cost) {
+  private static Duration window(WellKnownValues rules) {
+    return rules.get(WellKnownVariables.TX_BUDGET_WINDOW).orElseThrow();
+  }
+
+  private AgentException budgetExceeded(WellKnownValues rules, BigInteger cost) {
     return refuse(
         ErrorCode.TX_BUDGET_EXCEEDED,
         "value + max fee "
             + cost
-            + " would take the spending since boot ("
-            + spent()
+            + " would take the spending of the last "
+            + DurationText.format(window(rules))
+            + " ("
+            + ledger.spent(window(rules))
             + ") past tx_budget_wei "
-            + budget);
+            + rules.get(WellKnownVariables.TX_BUDGET_WEI).orElseThrow());
+  }
+
+  private AgentException budgetCoolingDown(Duration window, Instant until) {
+    long wait = Math.max(1, Duration.between(clock.instant(), until).toSeconds() + 1);
+    return new AgentException(
+        ErrorCode.COOLING_DOWN,
+        "tx_budget_wei counts as fully spent until "
+            + until
+            + " (unix "
+            + until.getEpochSecond()
+            + "): the agent's state was restored from a sealed snapshot at "
+            + ledger.restoredAt().orElseThrow()
+            + ", which may be older than the latest, so what was spent after it may be missing;"
+            + " one tx_budget_window ("
+            + DurationText.format(window)
+            + ") after the restore the budget is whole again",
+        Map.of(
+            AgentException.RETRY_AFTER_SECONDS, wait, "cool_down_ends_at", until.getEpochSecond()));
   }
 
   private static AgentException fillOperatorOnly() {

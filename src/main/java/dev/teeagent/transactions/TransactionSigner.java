@@ -126,7 +126,7 @@ public final class TransactionSigner {
         fill);
   }
 
-  /** value + max fee of everything signed since boot (what {@code tx_budget_wei} limits). */
+  /** value + max fee signed within {@code tx_budget_window} (what {@code tx_budget_wei} limits). */
   public BigInteger spentWei() {
     return policy.spent();
   }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -38,6 +39,7 @@ public final class AgentState implements VariableSource {
   private final NonceGate operatorNonce = new NonceGate(NonceGate.OPERATOR);
   private volatile Snapshot snapshot;
   private Runnable commitHook = () -> {};
+  private final AtomicLong commits = new AtomicLong();
 
   /**
    * A consistent view: variables, the next operator nonce, the audit head and length, and {@code
@@ -120,6 +122,14 @@ public final class AgentState implements VariableSource {
     }
   }
 
+  /**
+   * How many changes (batches, transaction steps) were committed since the start: the envelope's
+   * state counter of an agent without a sealed identity.
+   */
+  public long commits() {
+    return commits.get();
+  }
+
   /** {@code state_hash} now (for {@code /config} and attestation {@code user_data}). */
   public String stateHash() {
     return snapshot.stateHash();
@@ -182,6 +192,7 @@ public final class AgentState implements VariableSource {
                 variables = next;
                 return appended;
               });
+      commits.incrementAndGet();
       commitHook.run();
       return new Applied(entry, snapshot);
     } finally {
@@ -197,6 +208,7 @@ public final class AgentState implements VariableSource {
     lock.lock();
     try {
       T result = action.get();
+      commits.incrementAndGet();
       commitHook.run();
       return result;
     } finally {

@@ -4,10 +4,12 @@ import static dev.teeagent.variables.WellKnownVariable.Visibility.HIDEABLE;
 import static dev.teeagent.variables.WellKnownVariable.Visibility.PUBLISHED;
 import static dev.teeagent.variables.WellKnownVariable.Visibility.SECRET;
 
+import dev.teeagent.config.DurationText;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.json.Uint256;
 import dev.teeagent.outbound.OutboundHttp;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +38,9 @@ public final class WellKnownVariables {
   private static final String COUNT = "an integer from 1 to 1000000";
   private static final Pattern CALL = Pattern.compile("(0x[0-9a-fA-F]{40}):0x[0-9a-fA-F]{8}");
   private static final Pattern COUNT_TEXT = Pattern.compile("[1-9][0-9]{0,6}");
+
+  /** The longest {@code tx_budget_window}: a year and a day, so a yearly budget fits. */
+  public static final Duration MAX_BUDGET_WINDOW = Duration.ofDays(366);
 
   public static final WellKnownVariable<String> LLM_API_KEY =
       WellKnownVariable.one(
@@ -78,6 +83,24 @@ public final class WellKnownVariables {
   public static final WellKnownVariable<BigInteger> TX_MAX_VALUE_WEI = wei("tx_max_value_wei");
   public static final WellKnownVariable<BigInteger> TX_MAX_FEE_WEI = wei("tx_max_fee_wei");
   public static final WellKnownVariable<BigInteger> TX_BUDGET_WEI = wei("tx_budget_wei");
+
+  /**
+   * The rolling window of {@code tx_budget_wei} (DESIGN §9): 1 s to {@link #MAX_BUDGET_WINDOW}, in
+   * the one duration syntax of the flags.
+   */
+  public static final WellKnownVariable<Duration> TX_BUDGET_WINDOW =
+      WellKnownVariable.one(
+              "tx_budget_window",
+              PUBLISHED,
+              "a duration from 1s to 366 days (90s, 10m, 24h, or ISO-8601 such as P7D)",
+              text ->
+                  DurationText.parse(text)
+                      .filter(
+                          d ->
+                              d.compareTo(Duration.ofSeconds(1)) >= 0
+                                  && d.compareTo(MAX_BUDGET_WINDOW) <= 0))
+          .withDefault("24h");
+
   public static final WellKnownVariable<Set<Address>> TX_ALLOWED_TO = addresses("tx_allowed_to");
 
   /** Entries lower-cased, as {@code address:0xselector} is matched. */
@@ -127,6 +150,7 @@ public final class WellKnownVariables {
           TX_MAX_VALUE_WEI,
           TX_MAX_FEE_WEI,
           TX_BUDGET_WEI,
+          TX_BUDGET_WINDOW,
           TX_ALLOWED_TO,
           TX_ALLOWED_CALLS,
           TX_ALLOWED_CHAIN_IDS,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.teeagent.attestation.JarMeasurement;
 import dev.teeagent.attestation.SimulatedNsm;
+import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.Anvil;
 import dev.teeagent.testing.ExternalCommand;
@@ -231,17 +232,15 @@ class SealedIdentityIT {
     String keyId = jarKey();
     int port = freePort();
     try (Anvil anvil = Anvil.start()) {
-      TestAgent first = start(keyId, port);
+      TestAgent first = funded(anvil, keyId, port);
       String address = first.address();
-      anvil.setBalance(address, BigInteger.TEN.pow(20));
       String before = TransactionRequests.to(first, anvil).transfer(RECIPIENT, 5).operator().body();
       TestAgent.Reply signed = first.post("/api/v1/sign-transaction", before);
       assertThat(signed.status()).as(signed.text()).isEqualTo(200);
 
       agents.getLast().destroyForcibly().waitFor();
       TestAgent second = start(keyId, port);
-      JsonNode after =
-          TransactionRequests.to(second, anvil).transfer(RECIPIENT, 7).operator().sign();
+      JsonNode after = operatorTransferDuringCoolDown(second, anvil, 7);
 
       assertThat(second.address()).isEqualTo(address);
       assertThat(after.at("/transaction/nonce").asText()).isEqualTo("1");
@@ -347,5 +346,166 @@ class SealedIdentityIT {
     assertThat(replaced.get("tls_spki_sha256").asText()).isNotEqualTo(pin);
     ExternalCommand.Result stale = pinnedCurl(https, pin);
     assertThat(stale.exitCode()).as(stale.stderr()).isEqualTo(90);
+  }
+
+  /**
+   * A deadline the operator may sign during the cool-down after a restore: after its end, and no
+   * further ahead than an authorization's lifetime (waits for the clock's next second if needed).
+   */
+  private static long deadlineAfterCoolDown(TestAgent agent) throws InterruptedException {
+    long end = agent.get("/api/v1/config").json().at("/identity/cool_down_ends_at").asLong();
+    assertThat(end).isPositive();
+    long lifetime = dev.teeagent.transactions.RestoreCoolDown.AUTHORIZATION_LIFETIME.toSeconds();
+    while (System.currentTimeMillis() / 1000 + lifetime <= end) {
+      Thread.sleep(100);
+    }
+    return end + 1;
+  }
+
+  /** A first boot whose address holds 100 ether on {@code anvil}. */
+  private TestAgent funded(Anvil anvil, String keyId, int port) throws Exception {
+    TestAgent agent = start(keyId, port);
+    anvil.setBalance(agent.address(), BigInteger.TEN.pow(20));
+    return agent;
+  }
+
+  /** {@code wei} to RECIPIENT, authorized by the operator with a deadline after the cool-down. */
+  private static JsonNode operatorTransferDuringCoolDown(TestAgent agent, Anvil anvil, long wei)
+      throws InterruptedException {
+    return TransactionRequests.to(agent, anvil)
+        .transfer(RECIPIENT, wei)
+        .operator()
+        .deadline(deadlineAfterCoolDown(agent))
+        .sign();
+  }
+
+  /** The envelope's {@code state} of a signed answer. */
+  private static JsonNode signedState(TestAgent.Reply reply) {
+    assertThat(reply.verifiedSigner()).isNotNull();
+    return reply.json().get("state");
+  }
+
+  /** Sets the policy of API-signer and open mode: limits, the anvil RPC, {@code signer}. */
+  private static void openPolicy(TestAgent agent, Anvil anvil, SigningKey signer) {
+    OperatorCommands.to(agent)
+        .set("tx_api_signers", signer.address().checksummed())
+        .set("tx_open", "true")
+        .set("tx_max_value_wei", "1000000")
+        .set("tx_budget_wei", BigInteger.TEN.pow(19).toString())
+        .set("tx_allowed_rpc_urls", anvil.rpcUrl())
+        .apply();
+  }
+
+  @Test
+  void afterAKillEveryEarlierApiSignerAndOperatorAuthorizationIsRefusedAndNewOnesWaitTheCoolDown()
+      throws Exception {
+    String keyId = jarKey();
+    int port = freePort();
+    SigningKey apiSigner = SigningKey.generate(RANDOM);
+    try (Anvil anvil = Anvil.start()) {
+      TestAgent first = funded(anvil, keyId, port);
+      openPolicy(first, anvil, apiSigner);
+      String bySigner =
+          TransactionRequests.to(first, anvil).transfer(RECIPIENT, 3).signer(apiSigner).body();
+      assertThat(first.post("/api/v1/sign-transaction", bySigner).status()).isEqualTo(200);
+      String byOperator =
+          TransactionRequests.to(first, anvil).transfer(RECIPIENT, 4).operator().body();
+      assertThat(first.post("/api/v1/sign-transaction", byOperator).status()).isEqualTo(200);
+      assertThat(
+              first
+                  .post(
+                      "/api/v1/sign-transaction",
+                      TransactionRequests.to(first, anvil).transfer(RECIPIENT, 5).body())
+                  .status())
+          .isEqualTo(200);
+
+      agents.getLast().destroyForcibly().waitFor();
+      TestAgent second = start(keyId, port);
+
+      for (String old : List.of(bySigner, byOperator)) {
+        TestAgent.Reply replay = second.post("/api/v1/sign-transaction", old);
+        assertThat(replay.status()).as(replay.text()).isEqualTo(409);
+        assertThat(replay.errorCode()).isEqualTo("stale_nonce");
+      }
+      TestAgent.Reply fresh =
+          second.post(
+              "/api/v1/sign-transaction",
+              TransactionRequests.to(second, anvil)
+                  .transfer(RECIPIENT, 6)
+                  .signer(apiSigner)
+                  .body());
+      TestAgent.Reply open =
+          second.post(
+              "/api/v1/sign-transaction",
+              TransactionRequests.to(second, anvil).transfer(RECIPIENT, 6).body());
+      long end = second.get("/api/v1/config").json().at("/identity/cool_down_ends_at").asLong();
+      for (TestAgent.Reply paused : List.of(fresh, open)) {
+        assertThat(paused.status()).as(paused.text()).isEqualTo(503);
+        assertThat(paused.errorCode()).isEqualTo("cooling_down");
+        assertThat(paused.verifiedSigner().checksummed()).isEqualTo(second.address());
+        assertThat(paused.json().at("/error/cool_down_ends_at").asLong()).isEqualTo(end);
+        assertThat(Long.parseLong(paused.header("Retry-After")))
+            .isBetween(
+                1L,
+                dev.teeagent.transactions.RestoreCoolDown.AUTHORIZATION_LIFETIME.toSeconds() + 1);
+      }
+      assertThat(anvil.balance(RECIPIENT)).isEqualTo(12);
+    }
+  }
+
+  @Test
+  void anOlderSnapshotHandedBackShowsInEveryAnswerCoolsDownAndItsNonceBehindTheChainIsAdvanced()
+      throws Exception {
+    String keyId = jarKey();
+    int port = freePort();
+    try (Anvil anvil = Anvil.start()) {
+      TestAgent first = funded(anvil, keyId, port);
+      String address = first.address();
+      TransactionRequests.to(first, anvil).transfer(RECIPIENT, 1).operator().sign();
+      Path old = Files.createDirectories(stateDir.resolveSibling(stateDir.getFileName() + "-old"));
+      for (String file :
+          List.of(SealedIdentityStore.SNAPSHOT_FILE, SealedIdentityStore.DATA_KEY_FILE)) {
+        Files.copy(stateDir.resolve(file), old.resolve(file));
+      }
+      JsonNode older = signedState(first.get("/api/v1/config"));
+      String lost = TransactionRequests.to(first, anvil).transfer(RECIPIENT, 2).operator().body();
+      assertThat(first.post("/api/v1/sign-transaction", lost).status()).isEqualTo(200);
+      OperatorCommands.to(first).set("greeting", "lost").apply();
+      JsonNode latest = signedState(first.get("/api/v1/config"));
+      assertThat(latest.get("counter").asLong()).isGreaterThan(older.get("counter").asLong());
+      assertThat(latest.get("audit_length").asLong())
+          .isEqualTo(older.get("audit_length").asLong() + 2);
+
+      agents.getLast().destroyForcibly().waitFor();
+      for (String file :
+          List.of(SealedIdentityStore.SNAPSHOT_FILE, SealedIdentityStore.DATA_KEY_FILE)) {
+        Files.copy(
+            old.resolve(file),
+            stateDir.resolve(file),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      TestAgent rolledBack = start(keyId, port);
+
+      JsonNode now = signedState(rolledBack.get("/api/v1/variables"));
+      assertThat(now.get("audit_length").asLong()).isEqualTo(older.get("audit_length").asLong());
+      assertThat(now.get("audit_head")).isEqualTo(older.get("audit_head"));
+      assertThat(now.get("counter").asLong()).isLessThan(latest.get("counter").asLong());
+      TestAgent.Reply replay = rolledBack.post("/api/v1/sign-transaction", lost);
+      assertThat(replay.status()).as(replay.text()).isEqualTo(503);
+      assertThat(replay.errorCode()).isEqualTo("cooling_down");
+      assertThat(anvil.transactionCount(address)).isEqualTo(2);
+
+      JsonNode signed = operatorTransferDuringCoolDown(rolledBack, anvil, 4);
+
+      assertThat(signed.at("/transaction/nonce").asText()).isEqualTo("2");
+      assertThat(anvil.receipt(signed.get("transaction_hash").asText()).isStatusOK()).isTrue();
+      assertThat(anvil.balance(RECIPIENT)).isEqualTo(7);
+      JsonNode identity = rolledBack.get("/api/v1/config").json().get("identity");
+      assertThat(identity.get("rollback_detected").asBoolean()).as(identity.toString()).isTrue();
+      assertThat(identity.at("/rollback_evidence/0/chain_id").asLong()).isEqualTo(Anvil.CHAIN_ID);
+      assertThat(identity.at("/rollback_evidence/0/restored_next").asText()).isEqualTo("1");
+      assertThat(identity.at("/rollback_evidence/0/chain_count").asText()).isEqualTo("2");
+      assertThat(Files.readString(stateDir.resolve("log"))).contains("ROLLBACK DETECTED on chain");
+    }
   }
 }

@@ -11,7 +11,9 @@ import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.tls.TlsIdentity;
+import dev.teeagent.transactions.BudgetLedger;
 import dev.teeagent.transactions.NonceTracker;
+import dev.teeagent.transactions.RestoreCoolDown;
 import dev.teeagent.transactions.SignerNonces;
 import dev.teeagent.transactions.TransactionPolicy;
 import dev.teeagent.variables.AgentState;
@@ -70,7 +72,10 @@ class StateDocumentTest {
     parts.chainNonces().used(first);
     parts.chainNonces().unsettled(second);
     parts.chainNonces().reserve(1); // in flight when captured: counted as handed out
-    parts.policy().restoreSpent(BigInteger.valueOf(12345));
+    parts
+        .policy()
+        .ledger()
+        .spend(Optional.empty(), BudgetLedger.DEFAULT_WINDOW, BigInteger.valueOf(12345));
     return parts;
   }
 
@@ -92,6 +97,28 @@ class StateDocumentTest {
     assertThat(after.chainNonces().image()).isEqualTo(before.chainNonces().image());
     assertThat(after.chainNonces().image().get(1L).next()).isEqualTo(3);
     assertThat(after.policy().spent()).isEqualTo(12345);
+    assertThat(after.policy().ledger().image()).isEqualTo(before.policy().ledger().image());
+  }
+
+  @Test
+  void aRestoreStartsTheCoolDownAndCountsTheBudgetAsSpentForItsWindow() throws Exception {
+    byte[] captured = new StateDocument(used(), mapper, RANDOM).capture();
+    StateDocument.Parts fresh = parts();
+    assertThat(fresh.policy().coolDown().endsAt()).isEmpty();
+
+    new StateDocument(fresh, mapper, RANDOM).restore(captured);
+
+    assertThat(fresh.policy().coolDown().restoredAt()).isPresent();
+    assertThat(fresh.policy().coolDown().endsAt())
+        .contains(
+            fresh
+                .policy()
+                .coolDown()
+                .restoredAt()
+                .get()
+                .plus(RestoreCoolDown.AUTHORIZATION_LIFETIME));
+    assertThat(fresh.policy().budgetCountedSpentUntil())
+        .contains(fresh.policy().coolDown().restoredAt().get().plus(BudgetLedger.DEFAULT_WINDOW));
   }
 
   @Test

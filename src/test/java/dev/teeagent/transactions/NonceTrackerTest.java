@@ -7,6 +7,8 @@ import dev.teeagent.error.AgentException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -157,5 +159,41 @@ class NonceTrackerTest {
     assertThat(next(rpc).nonce()).isEqualTo(2);
     tracker.unused(fillFree);
     assertThat(next(rpc).nonce()).isEqualTo(1);
+  }
+
+  @Test
+  void afterARestoreAChainCountAboveTheRestoredNonceRevealsARollbackAndIsTaken() {
+    tracker.restore(
+        Map.of(
+            CHAIN,
+            new NonceTracker.ChainImage(BigInteger.valueOf(3), Set.of(), Set.of(BigInteger.TWO))));
+    PendingCount chain = new PendingCount(5);
+
+    assertThat(next(chain).nonce()).isEqualTo(5);
+    assertThat(tracker.rollbacks())
+        .containsExactly(
+            new NonceTracker.Rollback(CHAIN, BigInteger.valueOf(3), BigInteger.valueOf(5)));
+    assertThat(next(chain).nonce()).isEqualTo(6);
+    assertThat(chain.asked).hasValue(1);
+  }
+
+  @Test
+  void afterARestoreAChainThatAgreesIsNoRollbackAndAChainTheStateNeverUsedStartsAtItsCount() {
+    tracker.restore(
+        Map.of(CHAIN, new NonceTracker.ChainImage(BigInteger.valueOf(3), Set.of(), Set.of())));
+
+    assertThat(next(new PendingCount(3)).nonce()).isEqualTo(3);
+    assertThat(tracker.rollbacks()).isEmpty();
+    tracker.prepare(1, new PendingCount(2));
+    assertThat(tracker.reserve(1).nonce()).isEqualTo(2);
+    assertThat(tracker.rollbacks())
+        .containsExactly(new NonceTracker.Rollback(1, BigInteger.ZERO, BigInteger.valueOf(2)));
+  }
+
+  @Test
+  void withoutARestoreTheChainsCountNeverMovesTheCounter() {
+    tracker.prepare(1, new PendingCount(2));
+    assertThat(tracker.reserve(1).nonce()).isZero();
+    assertThat(tracker.rollbacks()).isEmpty();
   }
 }

@@ -10,6 +10,7 @@ import dev.teeagent.crypto.Eip712;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.Anvil;
+import dev.teeagent.testing.MutableClock;
 import dev.teeagent.testing.NodeScript;
 import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
@@ -17,6 +18,8 @@ import dev.teeagent.testing.TransactionRequests;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -279,6 +282,47 @@ class TransactionPolicyIT {
         transfer(fresh(), 1).operator().deadline(System.currentTimeMillis() / 1000 - 1),
         409,
         "deadline_expired");
+  }
+
+  @Test
+  void refusesAnAuthorizationWhoseDeadlineIsMoreThanAnHourAhead() {
+    refused(
+        transfer(fresh(), 1)
+            .operator()
+            .deadline(
+                System.currentTimeMillis() / 1000
+                    + RestoreCoolDown.AUTHORIZATION_LIFETIME.toSeconds()
+                    + 120),
+        409,
+        "deadline_too_far");
+  }
+
+  @Test
+  void theBudgetCountsOnlyWhatWasSignedWithinTxBudgetWindow() {
+    MutableClock clock = new MutableClock(Instant.now());
+    try (TestAgent timed = TestAgent.start(clock, new SecureRandom())) {
+      anvil.setBalance(timed.address(), FUNDS);
+      BigInteger cost = FEE.add(BigInteger.valueOf(100));
+      timed.operator().set("tx_budget_wei", cost.toString()).set("tx_budget_window", "10m").apply();
+      java.util.function.Supplier<TransactionRequests> transfer =
+          () ->
+              TransactionRequests.to(timed, anvil)
+                  .transfer(fresh(), 100)
+                  .legacyFees(21_000, GWEI)
+                  .broadcast(false)
+                  .operator()
+                  .deadline(clock.instant().getEpochSecond() + 300);
+      assertThat(transfer.get().sign().get("spent_wei").asText()).isEqualTo(cost.toString());
+      clock.advance(Duration.ofMinutes(9));
+      TestAgent.Reply over = transfer.get().send();
+      assertThat(over.status()).as(over.text()).isEqualTo(403);
+      assertThat(over.errorCode()).isEqualTo("tx_budget_exceeded");
+      assertThat(over.json().at("/error/message").asText()).contains("of the last 10m");
+
+      clock.advance(Duration.ofMinutes(2));
+      assertThat(timed.get("/api/v1/config").json().get("tx_spent_wei").asText()).isEqualTo("0");
+      assertThat(transfer.get().sign().get("spent_wei").asText()).isEqualTo(cost.toString());
+    }
   }
 
   @Test

@@ -43,14 +43,19 @@ class TransactionPolicyTest {
   private static final Clock CLOCK =
       Clock.fixed(Instant.ofEpochSecond(1_800_000_000L), ZoneOffset.UTC);
   private final Map<String, String> variables = new HashMap<>();
-  private final TransactionPolicy policy =
-      new TransactionPolicy(
-          name -> Optional.ofNullable(variables.get(name)),
-          OPERATOR.address(),
-          DOMAIN,
-          () -> BigInteger.ZERO,
-          new SignerNonces(),
-          CLOCK);
+  private final TransactionPolicy policy = policy(variables, OPERATOR.address(), DOMAIN, CLOCK);
+
+  /** A policy on {@code variables} (changed by the test as it goes) with operator nonce 0. */
+  static TransactionPolicy policy(
+      Map<String, String> variables, Address operator, Eip712.Domain domain, Clock clock) {
+    return new TransactionPolicy(
+        name -> Optional.ofNullable(variables.get(name)),
+        operator,
+        domain,
+        () -> BigInteger.ZERO,
+        new SignerNonces(),
+        clock);
+  }
 
   private static SignTransactionRequest open(long value) {
     return new SignTransactionRequest(

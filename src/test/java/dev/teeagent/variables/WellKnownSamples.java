@@ -40,6 +40,7 @@ public final class WellKnownSamples {
           Map.entry("tx_max_value_wei", List.of("0", "1000000000000000000", MAX_UINT256)),
           Map.entry("tx_max_fee_wei", List.of("0", "1000000000000000")),
           Map.entry("tx_budget_wei", List.of("1", MAX_UINT256)),
+          Map.entry("tx_budget_window", List.of("1s", "10m", "24h", "P7D", "P366D")),
           Map.entry("tx_allowed_to", List.of(ALICE + "," + BOB, ALICE.toLowerCase())),
           Map.entry(
               "tx_allowed_calls",
@@ -96,6 +97,9 @@ public final class WellKnownSamples {
         bad("tx_max_fee_wei", "-1", "invalid_value"),
         bad("tx_budget_wei", "0x10", "invalid_value"),
         bad("tx_budget_wei", MAX_UINT256 + "0", "invalid_value"),
+        bad("tx_budget_window", "500ms", "invalid_value"),
+        bad("tx_budget_window", "P367D", "invalid_value"),
+        bad("tx_budget_window", "a day", "invalid_value"),
         bad("tx_allowed_to", ALICE + ",", "empty_list_entry"),
         bad("tx_allowed_to", "," + ALICE, "empty_list_entry"),
         bad("tx_allowed_to", ALICE + ", " + BOB, "invalid_value"),
