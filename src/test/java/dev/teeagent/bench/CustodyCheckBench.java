@@ -60,7 +60,8 @@ public final class CustodyCheckBench {
                 Clock.systemUTC(),
                 random,
                 "us-east-1",
-                "111122223333")) {
+                "111122223333",
+                Optional.empty())) {
       URI endpoint = URI.create("http://127.0.0.1:" + devKms.port());
       byte[] pcr0 = nsm.describePcr(0).data();
       String keyId;
