@@ -20,8 +20,8 @@ public interface SnapshotFolder {
   Optional<byte[]> read(String name) throws CustodyException;
 
   /**
-   * Makes the place ready for a new identity (a first boot or {@code --new-identity}); a place
-   * that disappears later is not made again, so its loss is a refused store, never a half state.
+   * Makes the place ready for a new identity (a first boot or {@code --new-identity}); a place that
+   * disappears later is not made again, so its loss is a refused store, never a half state.
    */
   default void prepare() throws CustodyException {}
 
