@@ -21,12 +21,16 @@ public record LocalSnapshotFolder(Path dir) implements SnapshotFolder {
   }
 
   @Override
-  public void write(String name, byte[] bytes) throws CustodyException {
+  public void prepare() throws CustodyException {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new CustodyException("the state folder " + dir + " cannot be made", e);
     }
+  }
+
+  @Override
+  public void write(String name, byte[] bytes) throws CustodyException {
     AtomicFiles.write(dir.resolve(name), bytes);
   }
 

@@ -98,6 +98,7 @@ public final class SealedIdentityStore {
     AttestedKms.DataKey generated = kms.client().generateDataKey(kms.keyId(), context, document);
     byte[] dataKey =
         RecipientEnvelope.open(generated.ciphertextForRecipient(), recipient.getPrivate());
+    folder.prepare();
     // What a new identity replaces is kept beside it, never deleted.
     if (blob.isPresent()) {
       folder.write(SNAPSHOT_FILE + ".replaced", blob.get());

@@ -19,6 +19,12 @@ public interface SnapshotFolder {
   /** The blob stored under {@code name}, or empty when there is none. */
   Optional<byte[]> read(String name) throws CustodyException;
 
+  /**
+   * Makes the place ready for a new identity (a first boot or {@code --new-identity}); a place that
+   * disappears later is not made again, so its loss is a refused store, never a half state.
+   */
+  default void prepare() throws CustodyException {}
+
   /** Replaces the blob under {@code name}; returns once it is durably stored. */
   void write(String name, byte[] bytes) throws CustodyException;
 
