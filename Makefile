@@ -1,8 +1,10 @@
 # TEE Agent — build, run and test.
 #   make / make eif     the enclave image: build/tee-agent.eif and build/pcrs.json (needs Docker)
-#                         make eif OPERATOR_ADDRESS=0x… [TEE_NAME=my-agent]
+#                         make eif OPERATOR_ADDRESS=0x… [TEE_NAME=my-agent] [KMS_KEY_ID=… KMS_REGION=…]
 #   make kms-policy AWS_ACCOUNT=… HOST_ROLE=…   the locked KMS key policy for build/pcrs.json
-#   make run            build if needed, run the agent locally (simulated attestation) on port 7047
+#   make run            build if needed, run the agent locally (simulated attestation) on port 7047;
+#                         its identity (address, state) is kept in scratch/state across restarts;
+#                         make run NEW_IDENTITY=1 starts a fresh one
 #   make test           every test (unit, integration, interop, enclave scripts, format check)
 #   make jar            target/tee-agent.jar
 #   make runtime        build/runtime: the enclave's jlink Java runtime, built here
@@ -14,7 +16,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := eif
 
 # JDK 25: an explicit JAVA_HOME wins, else the Temurin 25 beside the system JDK.
-JAVA_HOME ?= $(firstword $(wildcard /usr/lib/jvm/temurin-25-jdk*) $(wildcard /usr/lib/jvm/java-25-openjdk*))
+JAVA_HOME ?= $(firstword $(wildcard /usr/lib/jvm/temurin-25-jdk*) $(wildcard /usr/lib/jvm/java-25-openjdk*) $(wildcard /usr/lib/jvm/java-25-amazon-corretto*))
 export JAVA_HOME
 JAVA := $(JAVA_HOME)/bin/java
 MVN := ./mvnw -B -ntp
@@ -57,6 +59,15 @@ ifneq ($(filter eif,$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
   ifneq ($(shell printf '%s' '$(TEE_NAME)' | grep -Ecx '[A-Za-z0-9._-]{1,64}'),1)
     $(error TEE_NAME must be 1-64 letters, digits, '.', '_' or '-', got '$(TEE_NAME)')
   endif
+  # The KMS key that seals the identity (docs/deploy-ec2.md): optional, both or neither.
+  ifneq ($(KMS_KEY_ID)$(KMS_REGION),)
+    ifneq ($(shell printf '%s' '$(KMS_KEY_ID)' | grep -Ecx '[A-Za-z0-9:/_-]{1,256}'),1)
+      $(error KMS_KEY_ID must be a KMS key id or ARN (with KMS_REGION), got '$(KMS_KEY_ID)')
+    endif
+    ifneq ($(shell printf '%s' '$(KMS_REGION)' | grep -Ecx '[a-z]{2}(-[a-z0-9]+)+-[0-9]+'),1)
+      $(error KMS_REGION must be an AWS region such as eu-west-1 (with KMS_KEY_ID), got '$(KMS_REGION)')
+    endif
+  endif
 endif
 
 .PHONY: eif jar run runtime test node-tools check-reproducible release clean
@@ -71,13 +82,14 @@ eif:
 	  --opt platform=linux/amd64 \
 	  --opt build-arg:TEE_NAME='$(TEE_NAME)' \
 	  --opt build-arg:OPERATOR_ADDRESS='$(OPERATOR_ADDRESS)' \
+	  --opt build-arg:KMS_KEY_ID='$(KMS_KEY_ID)' --opt build-arg:KMS_REGION='$(KMS_REGION)' \
 	  --opt build-arg:SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) \
 	  --output type=docker,name=$(IMAGE),dest=-,rewrite-timestamp=true > $(IMAGE_TAR)
 	docker load --input $(IMAGE_TAR)
 	$(NITRO_CLI) build-enclave --docker-uri $(IMAGE) --output-file "$(CURDIR)/$(EIF)" > build/nitro-cli-build.json
 	jq '.Measurements' build/nitro-cli-build.json > $(PCRS)
 	@echo "image $(IMAGE) (sha256 $$(sha256sum $(IMAGE_TAR) | cut -c1-64))"
-	@echo "$(EIF): TEE_NAME=$(TEE_NAME) OPERATOR_ADDRESS=$(OPERATOR_ADDRESS); PCRs in $(PCRS):"
+	@echo "$(EIF): TEE_NAME=$(TEE_NAME) OPERATOR_ADDRESS=$(OPERATOR_ADDRESS) KMS_KEY_ID=$(or $(KMS_KEY_ID),none); PCRs in $(PCRS):"
 	@jq -r 'to_entries[] | select(.key | startswith("PCR")) | "  \(.key) \(.value)"' $(PCRS)
 	@echo "the locked KMS key policy for this image: make kms-policy AWS_ACCOUNT=<12 digits> HOST_ROLE=<instance role>"
 
@@ -98,11 +110,13 @@ $(JAR): $(SOURCES)
 
 # The local agent writes its throw-away root and the PCRs of the running code to scratch/, where the
 # operator CLI and verify are pointed with --root scratch/simulated-root.pem --pcrs scratch/pcrs.json.
+# Its key and state are sealed in scratch/state by a dev-kms stand-in (scripts/run-local.sh), so a
+# restart keeps the address; NEW_IDENTITY=1 replaces it on purpose.
 SCRATCH := scratch
+NEW_IDENTITY ?=
 run: $(JAR)
 	@mkdir -p $(SCRATCH)
-	./tee-agent serve --port $(PORT) --tee-name '$(TEE_NAME)' --operator '$(or $(OPERATOR_ADDRESS),$(DEV_OPERATOR))' \
-	  --attestation simulated --simulated-root-out $(SCRATCH)/simulated-root.pem --simulated-pcrs-out $(SCRATCH)/pcrs.json
+	scripts/run-local.sh '$(SCRATCH)' '$(PORT)' '$(TEE_NAME)' '$(or $(OPERATOR_ADDRESS),$(DEV_OPERATOR))' '$(NEW_IDENTITY)'
 
 runtime: $(RUNTIME)/release
 

@@ -4,7 +4,9 @@
 #
 #   sudo ./setup.sh
 #
-# Installs nitro-cli, Docker, the build tools (make, git, jq) and tmux, reserves enclave memory
+# Installs nitro-cli, Docker, the build tools (make, git, jq), tmux and a JDK 25 (Amazon Corretto:
+# ./tee-agent runs the host's state store with it), makes the state store's folder
+# /var/lib/tee-agent/state (for images built with KMS_KEY_ID), reserves enclave memory
 # and CPUs (enclave/allocator.yaml; ENCLAVE_MEMORY_MIB / ENCLAVE_CPU_COUNT override it), enables the
 # services, adds the invoking user to the ne and docker groups, and installs gvproxy from a pinned
 # release after checking its SHA-256. Running it again changes nothing that is already right.
@@ -17,6 +19,7 @@ GVPROXY_SHA256=3011c5629c9138d2050fb23c510e09ae53e30ec52e6a9ab85632bc1550e8ef63
 GVPROXY_URL=https://github.com/containers/gvisor-tap-vsock/releases/download/$GVPROXY_VERSION/gvproxy-linux-amd64
 GVPROXY_BIN=/usr/local/bin/gvproxy
 ALLOCATOR=/etc/nitro_enclaves/allocator.yaml
+STATE_DIR=${STATE_DIR:-/var/lib/tee-agent/state}
 # Where the checks look; tests point them at fakes.
 OS_RELEASE=${OS_RELEASE:-/etc/os-release}
 PCI_DEVICES=${PCI_DEVICES:-/sys/bus/pci/devices}
@@ -52,7 +55,8 @@ has_enclave_device || die "this instance has no Nitro Enclaves support. Stop it 
 # ---- packages ----------------------------------------------------------------------------------------
 log "installing nitro-cli, docker and build tools"
 # (curl is already there as curl-minimal, which conflicts with the full curl package.)
-dnf install -q -y aws-nitro-enclaves-cli aws-nitro-enclaves-cli-devel docker make git jq tmux
+dnf install -q -y aws-nitro-enclaves-cli aws-nitro-enclaves-cli-devel docker make git jq tmux \
+  java-25-amazon-corretto-devel
 
 # ---- enclave resources -------------------------------------------------------------------------------
 memory=${ENCLAVE_MEMORY_MIB:-$(sed -n 's/^memory_mib: *//p' enclave/allocator.yaml)}
@@ -81,6 +85,13 @@ if id "$user" >/dev/null 2>&1; then
   log "$user is in the ne and docker groups (log in again for it to take effect)"
 fi
 
+# ---- the state store's folder: the sealed identity lives here across enclave and host restarts ------
+# Only sealed blobs are kept in it; it is still the one copy of the agent's identity: back it up.
+install -d -m 0700 "$STATE_DIR"
+if id "$user" >/dev/null 2>&1; then
+  chown "$user" "$STATE_DIR"
+fi
+
 # ---- gvproxy -----------------------------------------------------------------------------------------
 if [ -x "$GVPROXY_BIN" ] && echo "$GVPROXY_SHA256  $GVPROXY_BIN" | sha256sum --check --status; then
   log "gvproxy $GVPROXY_VERSION already installed"
@@ -94,4 +105,4 @@ else
   install -m 0755 "$download" "$GVPROXY_BIN"
 fi
 
-log "done. Next: make eif OPERATOR_ADDRESS=0x…; tmux new-session -d -s gvproxy ./gvproxy.sh; sudo ./run-enclave.sh build/tee-agent.eif"
+log "done. Next: make eif OPERATOR_ADDRESS=0x… [KMS_KEY_ID=… KMS_REGION=…]; tmux new-session -d -s gvproxy ./gvproxy.sh; tmux new-session -d -s state-store './tee-agent state-store --dir $STATE_DIR'; sudo ./run-enclave.sh build/tee-agent.eif"

@@ -42,7 +42,7 @@ final class AttestationWiring {
           CompletableFuture.supplyAsync(
               () ->
                   identity
-                      .map(id -> SimulatedNsm.keptIn(id.simulatedCaFile(), clock, random))
+                      .map(id -> id.keptSimulatedNsm(clock, random))
                       .orElseGet(() -> SimulatedNsm.start(clock, random)));
     };
   }

@@ -108,9 +108,11 @@ class AppFailedStartIT {
         IdentitySettings.load(
             new IdentitySettings.Flags(
                 scratch.resolve("state"),
+                null,
                 "http://127.0.0.1:" + closed,
                 "key-1",
                 "eu-west-1",
+                null,
                 false),
             Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "not-a-secret"));
     assertThatThrownBy(

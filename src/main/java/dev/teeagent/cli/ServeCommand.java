@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -143,6 +144,26 @@ final class ServeCommand implements Callable<Integer> {
               + " Without it: a new key at every start.")
   Path stateDir;
 
+  @Option(
+      names = "--state-url",
+      paramLabel = "URL",
+      description =
+          "Keep the sealed key and state in the host's state store instead of a folder (an"
+              + " enclave has no disk): http://192.168.127.254:7048 reaches `tee-agent state-store`"
+              + " on the parent instance through gvproxy. Each change is answered only after the"
+              + " store acknowledged it.")
+  String stateUrl;
+
+  @Option(
+      names = "--kms-credentials",
+      paramLabel = "SOURCE",
+      description =
+          "env (default: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN) or"
+              + " instance-role (the EC2 instance role from IMDSv2 at 169.254.169.254, through the"
+              + " host link; instance-role=http://host:port for another endpoint). Untrusted: they"
+              + " only authorize; the key policy binds the code.")
+  String kmsCredentials;
+
   @Option(names = "--kms-key-id", paramLabel = "ID", description = "KMS key sealing DIR.")
   String kmsKeyId;
 
@@ -213,7 +234,14 @@ final class ServeCommand implements Callable<Integer> {
               Nsm.DEVICE);
       Optional<IdentitySettings> identity =
           IdentitySettings.load(
-              new IdentitySettings.Flags(stateDir, kmsEndpoint, kmsKeyId, kmsRegion, newIdentity),
+              new IdentitySettings.Flags(
+                  stateDir,
+                  stateUrl,
+                  kmsEndpoint,
+                  kmsKeyId,
+                  kmsRegion,
+                  kmsCredentials,
+                  newIdentity),
               env);
       app =
           App.start(settings, attestationSettings, identity, Clock.systemUTC(), new SecureRandom());
@@ -223,6 +251,13 @@ final class ServeCommand implements Callable<Integer> {
     } catch (PortInUseException e) {
       err.println("tee-agent serve: " + e.getMessage());
       return 2;
+    } catch (CompletionException e) {
+      // A setting refused on another core (the simulated CA kept with a sealed identity).
+      if (e.getCause() instanceof ConfigException refused) {
+        err.println("tee-agent: cannot start: " + refused.getMessage());
+        return 2;
+      }
+      throw e;
     }
     if (simulatedPcrsOut != null) {
       try {

@@ -26,6 +26,7 @@ public final class TeeAgentCli implements Runnable {
           "operator", OperatorCommand::new,
           "authorize", AuthorizeCommand::new,
           "dev-kms", DevKmsCommand::new,
+          "state-store", StateStoreCommand::new,
           "kms-policy", KmsPolicyCommand::new);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

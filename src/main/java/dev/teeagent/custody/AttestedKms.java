@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -49,16 +51,11 @@ public final class AttestedKms implements AutoCloseable {
   }
 
   public static AttestedKms connect(KmsSettings settings) {
-    AwsCredentials credentials =
-        settings.sessionToken().isPresent()
-            ? AwsSessionCredentials.create(
-                settings.accessKeyId(), settings.secretAccessKey(), settings.sessionToken().get())
-            : AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey());
     Duration timeout = settings.callTimeout();
     var builder =
         KmsClient.builder()
             .region(Region.of(settings.region()))
-            .credentialsProvider(StaticCredentialsProvider.create(credentials))
+            .credentialsProvider(credentials(settings))
             .httpClient(
                 UrlConnectionHttpClient.builder()
                     .connectionTimeout(timeout)
@@ -73,6 +70,27 @@ public final class AttestedKms implements AutoCloseable {
     settings.endpoint().ifPresent(builder::endpointOverride);
     String where = settings.endpoint().map(Object::toString).orElse("KMS in " + settings.region());
     return new AttestedKms(builder.build(), where);
+  }
+
+  /**
+   * The access key given at start, or the instance role's from IMDSv2 (refreshed by the SDK before
+   * they expire; nothing is read from the host's files or environment).
+   */
+  private static AwsCredentialsProvider credentials(KmsSettings settings) {
+    if (settings.instanceRole().isPresent()) {
+      return InstanceProfileCredentialsProvider.builder()
+          .endpoint(settings.instanceRole().get().toString())
+          .profileFile(() -> ProfileFile.aggregator().build())
+          .profileName("tee-agent-none")
+          .asyncCredentialUpdateEnabled(false)
+          .build();
+    }
+    AwsCredentials credentials =
+        settings.sessionToken().isPresent()
+            ? AwsSessionCredentials.create(
+                settings.accessKeyId(), settings.secretAccessKey(), settings.sessionToken().get())
+            : AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey());
+    return StaticCredentialsProvider.create(credentials);
   }
 
   /** GenerateDataKey (AES-256) with Recipient: KMS returns no plaintext, only the envelope. */

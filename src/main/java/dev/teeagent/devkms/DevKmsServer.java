@@ -7,17 +7,25 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.teeagent.attestation.AttestationVerifier;
 import dev.teeagent.attestation.TrustedRoot;
+import dev.teeagent.hoststore.ExchangeReply;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +58,11 @@ public final class DevKmsServer implements AutoCloseable {
     this.service = service;
   }
 
-  /** Starts serving on {@code bind:port} (0 = any free port) with keys kept in {@code dataDir}. */
+  /**
+   * Starts serving on {@code bind:port} (0 = any free port) with keys kept in {@code dataDir}, over
+   * HTTPS with {@code tls} when given (as AWS KMS is reached: the enclave's TLS client checks the
+   * certificate against its CA bundle), else plain HTTP.
+   */
   public static DevKmsServer start(
       String bind,
       int port,
@@ -59,7 +71,8 @@ public final class DevKmsServer implements AutoCloseable {
       Clock clock,
       SecureRandom random,
       String region,
-      String account)
+      String account,
+      Optional<SSLContext> tls)
       throws IOException {
     DevKmsService service =
         new DevKmsService(
@@ -69,7 +82,15 @@ public final class DevKmsServer implements AutoCloseable {
             random,
             region,
             account);
-    HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 64);
+    InetSocketAddress address = new InetSocketAddress(bind, port);
+    HttpServer server;
+    if (tls.isPresent()) {
+      HttpsServer https = HttpsServer.create(address, 64);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls.get()));
+      server = https;
+    } else {
+      server = HttpServer.create(address, 64);
+    }
     ExecutorService executor = Executors.newFixedThreadPool(4);
     DevKmsServer devKms = new DevKmsServer(server, executor, service);
     server.createContext("/", devKms::exchange);
@@ -80,6 +101,32 @@ public final class DevKmsServer implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** Where clients reach it: {@code http(s)://host:port}. */
+  public URI endpoint() {
+    String scheme = server instanceof HttpsServer ? "https" : "http";
+    InetSocketAddress address = server.getAddress();
+    return URI.create(scheme + "://" + address.getHostString() + ":" + address.getPort());
+  }
+
+  /**
+   * The id of the development key named in {@code file}, made (with the default policy, which is
+   * not locked to any code) and written there when the file is absent or names no key here.
+   */
+  public String developmentKey(Path file) throws IOException {
+    if (Files.exists(file)) {
+      String kept = Files.readString(file, StandardCharsets.UTF_8).strip();
+      if (service.hasKey(kept)) {
+        return kept;
+      }
+    }
+    String keyId = service.createDevelopmentKey();
+    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(temporary, keyId + "\n", StandardCharsets.UTF_8);
+    Files.move(
+        temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return keyId;
   }
 
   private void exchange(HttpExchange exchange) throws IOException {
@@ -149,12 +196,7 @@ public final class DevKmsServer implements AutoCloseable {
   }
 
   private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    ExchangeReply.send(exchange, status, CONTENT_TYPE, JSON.writeValueAsBytes(body));
   }
 
   @Override

@@ -100,6 +100,22 @@ final class DevKmsService {
     };
   }
 
+  boolean hasKey(String keyId) {
+    return keys.find(keyId).isPresent();
+  }
+
+  /** A key with the default policy (the account may do anything: not locked to any code). */
+  String createDevelopmentKey() {
+    try {
+      return createKey(NODES.objectNode().put("Description", "development key (not locked)"))
+          .get("KeyMetadata")
+          .get("KeyId")
+          .asText();
+    } catch (KmsError e) {
+      throw new IllegalStateException("the default policy is refused: " + e.getMessage(), e);
+    }
+  }
+
   private ObjectNode createKey(JsonNode request) throws KmsError {
     for (String[] only :
         new String[][] {

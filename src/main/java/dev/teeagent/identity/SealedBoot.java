@@ -85,7 +85,7 @@ public final class SealedBoot implements AutoCloseable {
     try {
       SealedIdentityStore.Opened opened =
           SealedIdentityStore.open(
-              settings.stateDir(),
+              settings.folder(),
               new SealedIdentity(teeName, operator.checksummed()),
               new SealedIdentityStore.Kms(kms, settings.keyId()),
               nsm,
@@ -96,8 +96,7 @@ public final class SealedBoot implements AutoCloseable {
     } catch (CustodyException e) {
       kms.close();
       throw new ConfigException(
-          "--state-dir "
-              + settings.stateDir()
+          settings.folder().where()
               + ": the sealed identity cannot be opened, so the agent does not start: "
               + e.getMessage()
               + " (it opens only with the --tee-name and --operator it was made with, under code"
@@ -164,7 +163,7 @@ public final class SealedBoot implements AutoCloseable {
           found.isPresent()
               ? "restored"
               : settings.newIdentity() ? "replaced on purpose" : "created",
-          settings.stateDir(),
+          settings.folder().place(),
           store.counter(),
           custody.locked() ? "locked" : "NOT locked: " + String.join("; ", custody.reasons()));
     } catch (StateDocument.StateRefused | CustodyException e) {
@@ -190,8 +189,7 @@ public final class SealedBoot implements AutoCloseable {
 
   private ConfigException notRestored(Exception e) {
     return new ConfigException(
-        "--state-dir "
-            + settings.stateDir()
+        settings.folder().where()
             + ": the sealed state cannot be restored, so the agent does not start: "
             + e.getMessage());
   }
@@ -217,7 +215,7 @@ public final class SealedBoot implements AutoCloseable {
         true,
         settings.newIdentity(),
         store.counter(),
-        settings.stateDir().toString(),
+        settings.folder().place(),
         custody,
         coolDown.restoredAt().map(Instant::toEpochMilli).orElse(null),
         coolDown.endsAt().map(Instant::getEpochSecond).orElse(null),

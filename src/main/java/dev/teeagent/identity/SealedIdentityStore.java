@@ -8,9 +8,6 @@ import dev.teeagent.custody.RecipientEnvelope;
 import dev.teeagent.custody.SealedIdentity;
 import dev.teeagent.custody.SealedSnapshot;
 import dev.teeagent.custody.UnsealedSnapshot;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -21,7 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The agent's sealed identity in a state folder: {@code identity.datakey} (the KMS {@code
+ * The agent's sealed identity in a {@link SnapshotFolder}: {@code identity.datakey} (the KMS {@code
  * CiphertextBlob} of the data key) and {@code identity.sealed} (key and state, {@link
  * SealedSnapshot}). The data key is only ever obtained as a {@code CiphertextForRecipient} to a
  * fresh RSA key inside an attestation document, so KMS releases it only to code its key policy
@@ -33,7 +30,7 @@ public final class SealedIdentityStore {
   static final String DATA_KEY_FILE = "identity.datakey";
   static final String SNAPSHOT_FILE = "identity.sealed";
 
-  private final Path dir;
+  private final SnapshotFolder folder;
   private final SealedIdentity who;
   private final SecureRandom random;
   private final byte[] dataKey;
@@ -41,8 +38,12 @@ public final class SealedIdentityStore {
   private final AtomicLong counter;
 
   private SealedIdentityStore(
-      Path dir, SealedIdentity who, SecureRandom random, byte[] dataKey, long counter) {
-    this.dir = dir;
+      SnapshotFolder folder,
+      SealedIdentity who,
+      SecureRandom random,
+      byte[] dataKey,
+      long counter) {
+    this.folder = folder;
     this.who = who;
     this.random = random;
     this.dataKey = dataKey;
@@ -56,59 +57,56 @@ public final class SealedIdentityStore {
   public record Kms(AttestedKms client, String keyId) {}
 
   /**
-   * Opens the identity in {@code dir}. With neither file there (a first boot) or with {@code
+   * Opens the identity in {@code folder}. With neither file there (a first boot) or with {@code
    * newIdentity}, asks KMS for a new data key and returns no snapshot (the caller generates its key
    * and seals the first one before listening); the files a new identity replaces are kept beside
    * with a {@code .replaced} suffix. With both files: Decrypt, open, unseal, check.
    */
   public static Opened open(
-      Path dir, SealedIdentity who, Kms kms, Nsm nsm, boolean newIdentity, SecureRandom random)
+      SnapshotFolder folder,
+      SealedIdentity who,
+      Kms kms,
+      Nsm nsm,
+      boolean newIdentity,
+      SecureRandom random)
       throws CustodyException {
-    Path blob = dir.resolve(SNAPSHOT_FILE);
-    Path wrapped = dir.resolve(DATA_KEY_FILE);
-    boolean hasBlob = Files.exists(blob);
-    boolean hasKey = Files.exists(wrapped);
+    Optional<byte[]> blob = folder.read(SNAPSHOT_FILE);
+    Optional<byte[]> wrapped = folder.read(DATA_KEY_FILE);
     KeyPair recipient = rsaKey(random);
     byte[] document = document(nsm, recipient);
     Map<String, String> context =
         Map.of("tee_name", who.teeName(), "operator", who.operator(), "purpose", PURPOSE);
-    if (!newIdentity && (hasBlob || hasKey)) {
-      if (!hasBlob || !hasKey) {
+    if (!newIdentity && (blob.isPresent() || wrapped.isPresent())) {
+      if (blob.isEmpty() || wrapped.isEmpty()) {
         throw new CustodyException(
-            "the state folder "
-                + dir
-                + " has "
-                + (hasBlob
+            "the state ("
+                + folder.where()
+                + ") has "
+                + (blob.isPresent()
                     ? SNAPSHOT_FILE + " but no " + DATA_KEY_FILE
                     : DATA_KEY_FILE + " but no " + SNAPSHOT_FILE)
                 + ": the identity cannot be opened (start with --new-identity to replace it on"
                 + " purpose)");
       }
-      byte[] envelope = kms.client().decrypt(kms.keyId(), read(wrapped), context, document);
+      byte[] envelope = kms.client().decrypt(kms.keyId(), wrapped.get(), context, document);
       byte[] dataKey = RecipientEnvelope.open(envelope, recipient.getPrivate());
-      UnsealedSnapshot snapshot = SealedSnapshot.unseal(dataKey, who, read(blob));
+      UnsealedSnapshot snapshot = SealedSnapshot.unseal(dataKey, who, blob.get());
       return new Opened(
-          new SealedIdentityStore(dir, who, random, dataKey, snapshot.counter()),
+          new SealedIdentityStore(folder, who, random, dataKey, snapshot.counter()),
           Optional.of(snapshot));
     }
     AttestedKms.DataKey generated = kms.client().generateDataKey(kms.keyId(), context, document);
     byte[] dataKey =
         RecipientEnvelope.open(generated.ciphertextForRecipient(), recipient.getPrivate());
-    try {
-      Files.createDirectories(dir);
-      for (Path old : new Path[] {blob, wrapped}) {
-        if (Files.exists(old)) {
-          Files.move(
-              old,
-              old.resolveSibling(old.getFileName() + ".replaced"),
-              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    } catch (IOException e) {
-      throw new CustodyException("the state folder " + dir + " cannot be prepared", e);
+    // What a new identity replaces is kept beside it, never deleted.
+    if (blob.isPresent()) {
+      folder.write(SNAPSHOT_FILE + ".replaced", blob.get());
     }
-    AtomicFiles.write(wrapped, generated.ciphertextBlob());
-    return new Opened(new SealedIdentityStore(dir, who, random, dataKey, 0), Optional.empty());
+    if (wrapped.isPresent()) {
+      folder.write(DATA_KEY_FILE + ".replaced", wrapped.get());
+    }
+    folder.write(DATA_KEY_FILE, generated.ciphertextBlob());
+    return new Opened(new SealedIdentityStore(folder, who, random, dataKey, 0), Optional.empty());
   }
 
   /**
@@ -118,7 +116,7 @@ public final class SealedIdentityStore {
   public synchronized long store(byte[] privateKey, byte[] state) throws CustodyException {
     long next = counter.get() + 1;
     byte[] sealed = SealedSnapshot.seal(dataKey, who, next, privateKey, state, random);
-    AtomicFiles.write(dir.resolve(SNAPSHOT_FILE), sealed);
+    folder.write(SNAPSHOT_FILE, sealed);
     counter.set(next);
     return next;
   }
@@ -146,17 +144,9 @@ public final class SealedIdentityStore {
     }
   }
 
-  private static byte[] read(Path file) throws CustodyException {
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new CustodyException("cannot read " + file, e);
-    }
-  }
-
   @Override
   public String toString() {
-    return "SealedIdentityStore[" + dir + ", " + who + ", counter=" + counter + "]";
+    return "SealedIdentityStore[" + folder.where() + ", " + who + ", counter=" + counter + "]";
   }
 
   /** Zeroes the data key (at stop). */

@@ -62,8 +62,8 @@ public final class ChatCompletionsClient implements AutoCloseable {
             () ->
                 OutboundHttp.client(
                         settings.connectTimeout(), settings.readTimeout(), settings.callTimeout())
-                    // https for providers; cleartext only reaches loopback (PromptVariables
-                    // checks).
+                    // https for providers; cleartext only reaches loopback (the llm_base_url
+                    // rule).
                     .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
                     // Keep a connection per call in flight: OkHttp's default (5 idle) would
                     // reconnect and redo TLS under load.

@@ -13,7 +13,12 @@ import java.util.function.Function;
  *
  * @param <T> what the agent uses: a number, an address set, a URL…
  */
-public final class WellKnownVariable<T> {
+public record WellKnownVariable<T>(
+    String name,
+    Visibility visibility,
+    String rule,
+    Function<String, Optional<T>> parser,
+    Optional<String> defaultText) {
   /** Whether a value may be, or must be, hidden. */
   public enum Visibility {
     /** The agent publishes the value (in answers, or as policy a verifier reads): never hidden. */
@@ -24,25 +29,9 @@ public final class WellKnownVariable<T> {
     SECRET
   }
 
-  private final String name;
-  private final Visibility visibility;
-  private final String rule;
-  private final Function<String, Optional<T>> parser;
-  private final Optional<T> defaultValue;
-  private final Optional<String> defaultText;
-
-  private WellKnownVariable(
-      String name,
-      Visibility visibility,
-      String rule,
-      Function<String, Optional<T>> parser,
-      Optional<String> defaultText) {
-    this.name = name;
-    this.visibility = visibility;
-    this.rule = rule;
-    this.parser = parser;
-    this.defaultText = defaultText;
-    this.defaultValue = defaultText.map(this::parse);
+  /** A default must follow the rule: it is what the agent uses while the variable is unset. */
+  public WellKnownVariable {
+    defaultText.ifPresent(text -> parse(name, rule, parser, text));
   }
 
   /** A variable holding one value; {@code parser} is empty for a value that breaks {@code rule}. */
@@ -68,30 +57,17 @@ public final class WellKnownVariable<T> {
     return new WellKnownVariable<>(name, visibility, rule, parser, Optional.of(text));
   }
 
-  public String name() {
-    return name;
-  }
-
-  public Visibility visibility() {
-    return visibility;
-  }
-
-  /** The rule a value follows, one line (e.g. "an integer from 1 to 1000000"). */
-  public String rule() {
-    return rule;
-  }
-
-  /** The value while unset, as text. */
-  public Optional<String> defaultText() {
-    return defaultText;
-  }
-
   /**
    * The typed value of {@code text}.
    *
    * @throws InvalidValue when {@code text} breaks the rule
    */
   public T parse(String text) {
+    return parse(name, rule, parser, text);
+  }
+
+  private static <T> T parse(
+      String name, String rule, Function<String, Optional<T>> parser, String text) {
     return parser
         .apply(text)
         .orElseThrow(() -> new InvalidValue(name, "the value must be " + rule, false));
@@ -103,8 +79,7 @@ public final class WellKnownVariable<T> {
    * @throws InvalidValue when the stored value breaks the rule (it cannot, once set)
    */
   public Optional<T> read(VariableSource source) {
-    Optional<String> text = source.value(name);
-    return text.isPresent() ? Optional.of(parse(text.get())) : defaultValue;
+    return source.value(name).or(() -> defaultText).map(this::parse);
   }
 
   private static <E> Set<E> entries(

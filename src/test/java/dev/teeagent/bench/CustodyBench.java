@@ -64,9 +64,17 @@ public final class CustodyBench {
         () -> RecipientEnvelope.open(cms, enclave.getPrivate()));
     ops.put("generate RSA-2048 key (once per boot)", () -> rsa.generateKeyPair());
 
+    report(ops, rounds, 3);
+  }
+
+  /**
+   * Runs {@code ops} interleaved round by round ({@code warmups} rounds first, not counted) and
+   * prints each one's median time and its ratio to the first (the baseline).
+   */
+  static void report(Map<String, Op> ops, int rounds, int warmups) throws Exception {
     Map<String, double[]> perRound = new LinkedHashMap<>();
     ops.keySet().forEach(name -> perRound.put(name, new double[rounds]));
-    for (int round = -3; round < rounds; round++) {
+    for (int round = -warmups; round < rounds; round++) {
       for (Map.Entry<String, Op> op : ops.entrySet()) {
         double seconds = time(op.getValue());
         if (round >= 0) {

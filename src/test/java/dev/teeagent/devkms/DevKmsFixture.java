@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
@@ -61,7 +62,8 @@ final class DevKmsFixture implements AutoCloseable {
         Clock.systemUTC(),
         RANDOM,
         "us-east-1",
-        "111122223333");
+        "111122223333",
+        Optional.empty());
   }
 
   void restart() throws IOException {

@@ -179,6 +179,7 @@ class DockerfileTest {
     assertThat(checks)
         .contains("build argument TEE_NAME is required")
         .contains("'^0x[0-9a-fA-F]{40}$'")
+        .contains("build argument KMS_REGION must be an AWS region")
         .contains("enclave/CheckSettings.java \"$TEE_NAME\" \"$OPERATOR_ADDRESS\"");
   }
 
@@ -190,13 +191,15 @@ class DockerfileTest {
             .filter(i -> i.stage() == last)
             .map(Dockerfile.Instruction::arguments)
             .toList();
-    assertThat(finalArgs).contains("TEE_NAME", "OPERATOR_ADDRESS");
+    assertThat(finalArgs).contains("TEE_NAME", "OPERATOR_ADDRESS", "KMS_KEY_ID=", "KMS_REGION=");
     List<Dockerfile.Instruction> env =
         dockerfile.instructions("ENV").stream().filter(i -> i.stage() == last).toList();
     assertThat(env).hasSize(1);
     assertThat(env.getFirst().arguments())
         .containsPattern("(^|\\s)TEE_NAME=\\$\\{TEE_NAME}(\\s|$)")
-        .containsPattern("(^|\\s)OPERATOR_ADDRESS=\\$\\{OPERATOR_ADDRESS}(\\s|$)");
+        .containsPattern("(^|\\s)OPERATOR_ADDRESS=\\$\\{OPERATOR_ADDRESS}(\\s|$)")
+        .containsPattern("(^|\\s)KMS_KEY_ID=\\$\\{KMS_KEY_ID}(\\s|$)")
+        .containsPattern("(^|\\s)KMS_REGION=\\$\\{KMS_REGION}(\\s|$)");
   }
 
   @Test

@@ -15,11 +15,47 @@ class InitScriptTest {
   static final String OPERATOR = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
 
   static ExternalCommand.Result dryRun(String shell, String teeName, String operator) {
+    return command(shell, teeName, operator).run();
+  }
+
+  private static ExternalCommand command(String shell, String teeName, String operator) {
     return ExternalCommand.of(InitCommand.shellCommand(shell, "enclave/init", "--dry-run"))
-        .withoutEnv("TEE_AGENT_HOME", "FORWARDER_WAIT_SECONDS")
+        .withoutEnv("TEE_AGENT_HOME", "FORWARDER_WAIT_SECONDS", "KMS_KEY_ID", "KMS_REGION")
         .env("TEE_NAME", teeName)
-        .env("OPERATOR_ADDRESS", operator)
-        .run();
+        .env("OPERATOR_ADDRESS", operator);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/usr/bin/busybox sh", "/bin/sh"})
+  void withAKmsKeyBuiltInKeepsTheIdentityInTheHostsStoreThroughTheHostLink(String shell) {
+    ExternalCommand.Result result =
+        command(shell, "my-agent", OPERATOR)
+            .env("KMS_KEY_ID", "arn:aws:kms:eu-west-1:111122223333:key/1234abcd")
+            .env("KMS_REGION", "eu-west-1")
+            .run();
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(InitCommand.fromDryRun(result).agentArguments())
+        .containsSubsequence(
+            "--state-url",
+            "http://192.168.127.254:7048",
+            "--kms-key-id",
+            "arn:aws:kms:eu-west-1:111122223333:key/1234abcd",
+            "--kms-region",
+            "eu-west-1",
+            "--kms-credentials",
+            "instance-role")
+        .doesNotContain("--state-dir", "--kms-endpoint");
+    assertThat(result.stdout()).contains("kms_key=arn:aws:kms:eu-west-1:111122223333:key/1234abcd");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/usr/bin/busybox sh", "/bin/sh"})
+  void stopsAtTheSettingsStepWhenAKmsKeyHasNoRegion(String shell) {
+    ExternalCommand.Result result =
+        command(shell, "my-agent", OPERATOR).env("KMS_KEY_ID", "1234abcd").run();
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr())
+        .contains("FAILED at step 'settings': KMS_KEY_ID is set but KMS_REGION is empty");
   }
 
   @ParameterizedTest

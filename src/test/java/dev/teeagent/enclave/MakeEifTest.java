@@ -22,7 +22,14 @@ class MakeEifTest {
     List<String> command = new ArrayList<>(List.of("make"));
     command.addAll(List.of(arguments));
     return ExternalCommand.of(command)
-        .withoutEnv("TEE_NAME", "OPERATOR_ADDRESS", "MAKEFLAGS", "MAKELEVEL", "SOURCE_DATE_EPOCH")
+        .withoutEnv(
+            "TEE_NAME",
+            "OPERATOR_ADDRESS",
+            "KMS_KEY_ID",
+            "KMS_REGION",
+            "MAKEFLAGS",
+            "MAKELEVEL",
+            "SOURCE_DATE_EPOCH")
         // A PATH without docker or nitro-cli: were a check to let a build through, it would fail
         // loudly here instead of touching a real Docker engine.
         .env("PATH", "/usr/bin:/bin")
@@ -44,6 +51,41 @@ class MakeEifTest {
         .contains("--opt build-arg:SOURCE_DATE_EPOCH=" + commitTime)
         .contains("rewrite-timestamp=true")
         .contains("docker load --input build/tee-agent-image.tar");
+  }
+
+  @Test
+  void passesTheKmsKeyAndRegionAsBuildArgumentsSoPcr0CoversThem() {
+    String key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    ExternalCommand.Result result =
+        make(
+            "-n",
+            "eif",
+            "OPERATOR_ADDRESS=" + OPERATOR,
+            "KMS_KEY_ID=" + key,
+            "KMS_REGION=eu-west-1");
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.stdout())
+        .contains("--opt build-arg:KMS_KEY_ID='" + key + "'")
+        .contains("--opt build-arg:KMS_REGION='eu-west-1'");
+    assertThat(make("-n", "eif", "OPERATOR_ADDRESS=" + OPERATOR).stdout())
+        .contains("--opt build-arg:KMS_KEY_ID='' --opt build-arg:KMS_REGION=''");
+  }
+
+  @Test
+  void refusesAKmsKeyWithoutARegionOrABadOneBeforeBuilding() {
+    ExternalCommand.Result noRegion =
+        make("-n", "eif", "OPERATOR_ADDRESS=" + OPERATOR, "KMS_KEY_ID=1234abcd");
+    assertThat(noRegion.exitCode()).isNotZero();
+    assertThat(noRegion.stderr()).contains("KMS_REGION must be an AWS region such as eu-west-1");
+    ExternalCommand.Result badKey =
+        make(
+            "-n",
+            "eif",
+            "OPERATOR_ADDRESS=" + OPERATOR,
+            "KMS_KEY_ID=a key",
+            "KMS_REGION=eu-west-1");
+    assertThat(badKey.exitCode()).isNotZero();
+    assertThat(badKey.stderr()).contains("KMS_KEY_ID must be a KMS key id or ARN");
   }
 
   @Test
@@ -109,9 +151,10 @@ class MakeEifTest {
   @Test
   void keepsMakeRunOnTheDevelopmentOperatorAndMakeTestOnMaven() {
     assertThat(make("-n", "run").stdout())
-        .contains("serve --port 7047 --tee-name 'tee-agent-dev' --operator '" + DEV_OPERATOR + "'");
-    assertThat(make("-n", "run", "OPERATOR_ADDRESS=" + OPERATOR).stdout())
-        .contains("--operator '" + OPERATOR + "'");
+        .contains(
+            "scripts/run-local.sh 'scratch' '7047' 'tee-agent-dev' '" + DEV_OPERATOR + "' ''");
+    assertThat(make("-n", "run", "OPERATOR_ADDRESS=" + OPERATOR, "NEW_IDENTITY=1").stdout())
+        .contains("'" + OPERATOR + "' '1'");
     assertThat(make("-n", "test").stdout()).contains("./mvnw -B -ntp verify");
   }
 

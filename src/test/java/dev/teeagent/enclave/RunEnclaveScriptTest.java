@@ -2,6 +2,7 @@ package dev.teeagent.enclave;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.teeagent.hoststore.StateStoreServer;
 import dev.teeagent.testing.ExternalCommand;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,12 +52,62 @@ class RunEnclaveScriptTest {
     ExternalCommand run =
         ExternalCommand.of(command)
             .withoutEnv("CPU_COUNT", "MEMORY_MIB", "ENCLAVE_CID", "ENCLAVE_NAME")
-            .env("NITRO_CLI", nitroCli.toString());
+            .env("NITRO_CLI", nitroCli.toString())
+            // No state store unless a test starts one (a port where nothing listens).
+            .env("STATE_STORE_URL", noStore());
     for (String assignment : env) {
       String[] pair = assignment.split("=", 2);
       run.env(pair[0], pair[1]);
     }
     return run.run();
+  }
+
+  private static String noStore() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return "http://127.0.0.1:" + socket.getLocalPort();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void saysAnImageWithAKmsKeyNeedsTheStateStoreWhenNoneAnswersAndStartsAnyway() {
+    ExternalCommand.Result result = runEnclave(List.of(), eif.toString());
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.stderr())
+        .contains("no state store answers at http://127.0.0.1:")
+        .contains("an image built with KMS_KEY_ID will refuse to start")
+        .contains(
+            "tmux new-session -d -s state-store './tee-agent state-store --dir"
+                + " /var/lib/tee-agent/state'");
+  }
+
+  @Test
+  void withASealedIdentityInTheStoreARestartKeepsItAndTerminatingSaysSo() throws Exception {
+    Path state = Files.createDirectories(dir.resolve("state"));
+    try (StateStoreServer store = StateStoreServer.start("127.0.0.1", 0, state)) {
+      String url = "STATE_STORE_URL=" + store.endpoint();
+      ExternalCommand.Result empty = runEnclave(List.of(url), eif.toString());
+      assertThat(empty.exitCode()).as(empty.output()).isZero();
+      assertThat(empty.stdout()).contains("is empty: an image built with KMS_KEY_ID creates");
+
+      Files.write(state.resolve("identity.sealed"), new byte[] {1, 2, 3});
+      Files.writeString(
+          running, "[{\"EnclaveName\": \"tee-agent\", \"EnclaveID\": \"i-0abc-enc1\"}]");
+      ExternalCommand.Result refused = runEnclave(List.of(url), eif.toString());
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.stderr())
+          .contains("Its identity is sealed in the state store at " + store.endpoint())
+          .contains("comes back with the same address")
+          .contains("Nothing was changed");
+
+      ExternalCommand.Result restarted =
+          runEnclave(List.of(url), eif.toString(), "--terminate-running");
+      assertThat(restarted.exitCode()).as(restarted.output()).isZero();
+      assertThat(restarted.stdout())
+          .contains("its sealed identity stays in the state store")
+          .contains("holds a sealed identity: an image built with its KMS key restores it");
+    }
   }
 
   private List<String> nitroCalls() throws IOException {

@@ -77,6 +77,18 @@ final class RuntimeAgent implements AutoCloseable {
   static RuntimeAgent start(
       List<String> wrapper, Path runtime, String teeName, String operator, Map<String, String> env)
       throws IOException {
+    return start(wrapper, runtime, teeName, operator, env, List.of());
+  }
+
+  /** The same, with {@code serveArgs} after init's own (a sealed identity's flags). */
+  static RuntimeAgent start(
+      List<String> wrapper,
+      Path runtime,
+      String teeName,
+      String operator,
+      Map<String, String> env,
+      List<String> serveArgs)
+      throws IOException {
     List<String> jvmFlags =
         InitCommand.fromDryRun(InitScriptTest.dryRun("/bin/sh", "x", operator)).jvmFlags();
     Path simulatedRoot = Files.createTempFile("simulated-root", ".pem");
@@ -109,6 +121,7 @@ final class RuntimeAgent implements AutoCloseable {
             "simulated",
             "--simulated-root-out",
             simulatedRoot.toString()));
+    command.addAll(serveArgs);
     Path log = Files.createTempFile("runtime-agent", ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -123,6 +136,12 @@ final class RuntimeAgent implements AutoCloseable {
 
   int httpsPort() {
     return httpsPort;
+  }
+
+  /** Waits for the process to end (a refused start) and returns its exit status. */
+  int exitStatus() throws InterruptedException {
+    assertThat(process.waitFor(90, TimeUnit.SECONDS)).as(log()).isTrue();
+    return process.exitValue();
   }
 
   long pid() {

@@ -16,7 +16,55 @@ class IdentitySettingsTest {
 
   private static IdentitySettings.Flags flags(
       Path dir, String endpoint, String keyId, String region, boolean newIdentity) {
-    return new IdentitySettings.Flags(dir, endpoint, keyId, region, newIdentity);
+    return new IdentitySettings.Flags(dir, null, endpoint, keyId, region, null, newIdentity);
+  }
+
+  private static IdentitySettings.Flags enclave(String stateUrl, String credentials) {
+    return new IdentitySettings.Flags(
+        null, stateUrl, null, "key-1", "eu-west-1", credentials, false);
+  }
+
+  @Test
+  void inAnEnclaveTheStateIsTheHostsStoreAndTheCredentialsTheInstanceRoles() {
+    IdentitySettings settings =
+        IdentitySettings.load(enclave("http://192.168.127.254:7048", "instance-role"), Map.of())
+            .orElseThrow();
+    assertThat(settings.folder()).isInstanceOf(HostSnapshotFolder.class);
+    assertThat(settings.folder().where()).isEqualTo("--state-url http://192.168.127.254:7048");
+    assertThat(settings.kms().instanceRole())
+        .contains(java.net.URI.create("http://169.254.169.254"));
+    assertThat(settings.kms().toString()).contains("instanceRole=http://169.254.169.254");
+    assertThat(
+            IdentitySettings.load(
+                    enclave("http://127.0.0.1:1", "instance-role=http://127.0.0.1:2"), Map.of())
+                .orElseThrow()
+                .kms()
+                .instanceRole())
+        .contains(java.net.URI.create("http://127.0.0.1:2"));
+  }
+
+  @Test
+  void aBadStateUrlOrCredentialSourceOrBothPlacesAreRefusedByName() {
+    assertThatThrownBy(() -> IdentitySettings.load(enclave("https://host:1", "env"), CREDENTIALS))
+        .hasMessageStartingWith("--state-url: not an http://host:port URL");
+    assertThatThrownBy(
+            () -> IdentitySettings.load(enclave("http://h:1", "instance-role=ftp://x"), Map.of()))
+        .hasMessageStartingWith("--kms-credentials: env (AWS_* variables), instance-role");
+    assertThatThrownBy(() -> IdentitySettings.load(enclave("http://h:1", "role"), Map.of()))
+        .hasMessageStartingWith("--kms-credentials");
+    assertThatThrownBy(
+            () ->
+                IdentitySettings.load(
+                    new IdentitySettings.Flags(
+                        DIR, "http://h:1", null, "key-1", "eu-west-1", null, false),
+                    CREDENTIALS))
+        .hasMessageStartingWith("--state-url: not with --state-dir");
+    assertThatThrownBy(
+            () ->
+                IdentitySettings.load(
+                    new IdentitySettings.Flags(null, null, null, null, null, "env", false),
+                    CREDENTIALS))
+        .hasMessageStartingWith("--kms-credentials: only with --state-dir or --state-url");
   }
 
   @Test

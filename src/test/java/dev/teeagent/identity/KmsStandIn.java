@@ -2,14 +2,14 @@ package dev.teeagent.identity;
 
 import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.devkms.DevKmsServer;
+import dev.teeagent.testing.LockedPolicy;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -30,7 +30,8 @@ final class KmsStandIn implements AutoCloseable {
             Clock.systemUTC(),
             new SecureRandom(),
             "us-east-1",
-            "111122223333");
+            "111122223333",
+            Optional.empty());
   }
 
   URI endpoint() {
@@ -39,9 +40,7 @@ final class KmsStandIn implements AutoCloseable {
 
   /** A key with the docs' locked policy pinned to {@code pcr0Hex}. */
   String createKey(String pcr0Hex) throws IOException {
-    String doc = Files.readString(Path.of("docs", "custody.md"), StandardCharsets.UTF_8);
-    String json = doc.substring(doc.indexOf("```json\n") + 8);
-    return createKeyWithPolicy(json.substring(0, json.indexOf("```")).replace("PCR0_HEX", pcr0Hex));
+    return createKeyWithPolicy(LockedPolicy.forPcr0(pcr0Hex));
   }
 
   /** A key whose policy is {@code policy}, made with the lockout check bypassed. */

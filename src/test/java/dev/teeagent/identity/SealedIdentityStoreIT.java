@@ -67,7 +67,8 @@ class SealedIdentityStoreIT {
 
   private SealedIdentityStore.Opened open(SealedIdentityStore.Kms kms, SealedIdentity who)
       throws CustodyException {
-    return SealedIdentityStore.open(stateDir, who, kms, nsm, false, RANDOM);
+    return SealedIdentityStore.open(
+        new LocalSnapshotFolder(stateDir), who, kms, nsm, false, RANDOM);
   }
 
   @Test
@@ -125,7 +126,7 @@ class SealedIdentityStoreIT {
 
     assertThatThrownBy(() -> open(kms, AGENT)).hasMessageContaining("--new-identity");
     SealedIdentityStore.Opened fresh =
-        SealedIdentityStore.open(stateDir, AGENT, kms, nsm, true, RANDOM);
+        SealedIdentityStore.open(new LocalSnapshotFolder(stateDir), AGENT, kms, nsm, true, RANDOM);
 
     assertThat(fresh.snapshot()).isEmpty();
     assertThat(stateDir.resolve(SealedIdentityStore.SNAPSHOT_FILE + ".replaced")).exists();

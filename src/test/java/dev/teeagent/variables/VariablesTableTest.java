@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +89,23 @@ class VariablesTableTest {
       }
     }
     assertThat(tables).as("documents holding %s", MARKER).isPositive();
+  }
+
+  /** The browser verifier's list of variables it shows, even unset, names only registry ones. */
+  @Test
+  void theVerifierPageShowsOnlyWellKnownVariables() throws IOException {
+    String page = Files.readString(NodeScript.projectDir().resolve("verifier-js/page/page.js"));
+    Matcher list = Pattern.compile("const POLICY_VARIABLES = \\[([^\\]]*)\\]").matcher(page);
+    assertThat(list.find()).as("POLICY_VARIABLES in page.js").isTrue();
+    List<String> shown = new ArrayList<>();
+    Matcher name = Pattern.compile("\"([a-z0-9_]+)\"").matcher(list.group(1));
+    while (name.find()) {
+      shown.add(name.group(1));
+    }
+    assertThat(shown).isNotEmpty();
+    for (String variable : shown) {
+      assertThat(WellKnownVariables.find(variable)).as(variable).isPresent();
+    }
   }
 
   @Test
