@@ -151,19 +151,19 @@ public final class App implements AutoCloseable {
     }
     ObjectMapper mapper = JsonMappers.strict();
     BuildInfo buildInfo = BuildInfo.current();
-    // Made on other cores meanwhile: both load the TLS stack and the CA certificates.
-    CompletableFuture<RpcConnector> rpc =
+    // Both build their HTTP client (TLS stack, CA certificates) at their first call.
+    RpcConnector rpc = opened.add("the chain RPC client", RpcConnector.withDefaults());
+    ChatCompletionsClient llm =
         opened.add(
-            "the chain RPC client", CompletableFuture.supplyAsync(RpcConnector::withDefaults));
-    CompletableFuture<ChatCompletionsClient> llm =
-        PromptWiring.client(settings, mapper, buildInfo.version(), clock, opened);
+            "the LLM client",
+            ChatCompletionsClient.create(settings.prompt(), mapper, buildInfo.version(), clock));
     IdentityWiring identity =
         IdentityWiring.open(settings, identitySettings, nsmReady, mapper, random, clock, opened);
     SigningKey agentKey = identity.key();
     Instant startedAt = clock.instant();
     VariablesWiring variables = VariablesWiring.wire(settings, agentKey, mapper, clock);
     TransactionsWiring transactions =
-        TransactionsWiring.wire(settings, agentKey, variables, rpc.join(), mapper, clock);
+        TransactionsWiring.wire(settings, agentKey, variables, rpc, mapper, clock);
     identity.keep(transactions.stateParts(agentKey, variables), mapper, random);
     Nsm nsm = nsmReady.join();
     AttestationService attestation =
@@ -195,8 +195,7 @@ public final class App implements AutoCloseable {
             new PostVariablesRoute(bodies, variables.service()),
             new AuditRoute(variables.state()),
             new PromptRoute(
-                PromptWiring.service(settings, variables.state(), llm.join(), mapper, clock),
-                bodies),
+                PromptWiring.service(settings, variables.state(), llm, mapper, clock), bodies),
             new SignTransactionRoute(bodies, transactions.signer()));
     HttpWiring http =
         HttpWiring.listen(

@@ -8,6 +8,7 @@ import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.Anvil;
 import dev.teeagent.testing.ExternalCommand;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -31,14 +32,13 @@ class AuthorizeCommandIT {
   private static final String API_SIGNER_KEY =
       "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
   private static Anvil anvil;
-  private static TestAgent agent;
+  @StartedAgent private static TestAgent agent;
   @TempDir static Path dir;
   private static Path root;
 
   @BeforeAll
   static void start() throws IOException {
     anvil = Anvil.start();
-    agent = TestAgent.start();
     anvil.setBalance(agent.address(), BigInteger.TEN.pow(20));
     root = Files.writeString(dir.resolve("root.pem"), agent.simulatedRootPem());
     agent
@@ -52,7 +52,6 @@ class AuthorizeCommandIT {
 
   @AfterAll
   static void stop() {
-    agent.close();
     anvil.close();
   }
 

@@ -47,7 +47,8 @@ class CliEnvironmentTest {
     assertThat(run.err())
         .isEqualTo(
             "tee-agent: cannot start: --state-dir: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-                + " must be set (the host's credentials for KMS)\n");
+                + " must be set (the host's credentials for KMS), or --kms-credentials"
+                + " instance-role\n");
   }
 
   @Test

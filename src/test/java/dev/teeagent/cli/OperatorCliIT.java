@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.NodeScript;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,21 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** The packaged jar's {@code operator} commands against a real (simulated-attestation) agent. */
 class OperatorCliIT {
   private static final ObjectMapper MAPPER = JsonMappers.strict();
-  private static TestAgent agent;
+  @StartedAgent private static TestAgent agent;
   @TempDir static Path dir;
   private static Path keyFile;
   private static Path root;
 
   @BeforeAll
-  static void start() throws Exception {
-    agent = TestAgent.start();
+  static void writeKeyAndRoot() throws Exception {
     keyFile = Files.writeString(dir.resolve("operator.key"), TestAgent.OPERATOR_KEY + "\n");
     root = Files.writeString(dir.resolve("root.pem"), agent.simulatedRootPem());
-  }
-
-  @AfterAll
-  static void stop() {
-    agent.close();
   }
 
   record Run(int exit, String out, String err) {

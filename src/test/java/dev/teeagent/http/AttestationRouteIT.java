@@ -14,6 +14,7 @@ import dev.teeagent.attestation.VerifiedAttestation;
 import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.NodeScript;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -25,23 +26,11 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class AttestationRouteIT {
   private static final ObjectMapper MAPPER = JsonMappers.strict();
-  private static TestAgent agent;
-
-  @BeforeAll
-  static void start() {
-    agent = TestAgent.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    agent.close();
-  }
+  @StartedAgent private static TestAgent agent;
 
   /** Checks a document with Node (cborg, OpenSSL, canonicalize, ethers), not our code. */
   private static JsonNode independentCheck(JsonNode answer, TestAgent of) throws Exception {

@@ -5,25 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.Secp256k1;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.web3j.utils.Numeric;
 
 class ConfigRouteIT {
-  private static TestAgent agent;
-
-  @BeforeAll
-  static void start() {
-    agent = TestAgent.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    agent.close();
-  }
+  @StartedAgent private static TestAgent agent;
 
   @Test
   void configIsSignedByTheAgentKeyItAnnounces() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.teeagent.testing.LogCapture;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,18 +27,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * since well-behaved HTTP clients cannot send these.
  */
 class ProtocolRefusalsIT {
-  private static TestAgent agent;
+  @StartedAgent private static TestAgent agent;
   private static int port;
 
   @BeforeAll
-  static void start() {
-    agent = TestAgent.start();
+  static void readPort() {
     port = Integer.parseInt(agent.baseUrl().substring(agent.baseUrl().lastIndexOf(':') + 1));
-  }
-
-  @AfterAll
-  static void stop() {
-    agent.close();
   }
 
   @Test

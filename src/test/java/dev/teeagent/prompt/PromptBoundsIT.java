@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.teeagent.testing.FakeLlmProvider;
 import dev.teeagent.testing.PromptBody;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,20 +17,18 @@ import org.junit.jupiter.api.Test;
  */
 class PromptBoundsIT {
   private FakeLlmProvider provider;
-  private TestAgent agent;
+  @StartedAgent private TestAgent agent;
 
   @BeforeEach
   void start() {
     provider = FakeLlmProvider.start();
     provider.answers("openai-text.json");
-    agent = TestAgent.start();
     provider.configure(agent);
     agent.operator().freeze("llm_model").apply();
   }
 
   @AfterEach
   void stop() {
-    agent.close();
     provider.close();
   }
 

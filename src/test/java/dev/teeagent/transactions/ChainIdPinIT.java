@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.teeagent.testing.Anvil;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import dev.teeagent.testing.TransactionRequests;
 import java.math.BigInteger;
@@ -19,12 +20,11 @@ import org.junit.jupiter.api.Test;
 class ChainIdPinIT {
   private static final String RECIPIENT = "0x86693CbE3f2581DF512635823F46f0d593D96dbA";
   private Anvil anvil;
-  private TestAgent agent;
+  @StartedAgent private TestAgent agent;
 
   @BeforeEach
   void start() {
     anvil = Anvil.start();
-    agent = TestAgent.start();
     anvil.setBalance(agent.address(), BigInteger.TEN.pow(20));
     agent
         .operator()
@@ -37,7 +37,6 @@ class ChainIdPinIT {
 
   @AfterEach
   void stop() {
-    agent.close();
     anvil.close();
   }
 

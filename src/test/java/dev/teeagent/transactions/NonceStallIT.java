@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.testing.Anvil;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import dev.teeagent.testing.TransactionRequests;
 import java.math.BigInteger;
@@ -25,12 +26,11 @@ class NonceStallIT {
       "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
   private static final SigningKey API_SIGNER = SigningKey.fromPrivateKeyHex(API_SIGNER_KEY);
   private Anvil anvil;
-  private TestAgent agent;
+  @StartedAgent private TestAgent agent;
 
   @BeforeEach
   void start() {
     anvil = Anvil.start();
-    agent = TestAgent.start();
     anvil.setBalance(agent.address(), FUNDS);
     agent
         .operator()
@@ -46,7 +46,6 @@ class NonceStallIT {
 
   @AfterEach
   void stop() {
-    agent.close();
     anvil.close();
   }
 

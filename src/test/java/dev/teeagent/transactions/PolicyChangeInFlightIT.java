@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import dev.teeagent.testing.TransactionRequests;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class PolicyChangeInFlightIT {
   private static final String RECIPIENT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
   private WireMockServer rpc;
-  private TestAgent agent;
+  @StartedAgent private TestAgent agent;
 
   @BeforeEach
   void start() {
@@ -42,7 +43,6 @@ class PolicyChangeInFlightIT {
                     .withBody(
                         "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"number\":\"0x1\","
                             + "\"baseFeePerGas\":\"0x1\",\"gasLimit\":\"0x1c9c380\"}}")));
-    agent = TestAgent.start();
     agent
         .operator()
         .set("tx_open", "true")
@@ -54,7 +54,6 @@ class PolicyChangeInFlightIT {
 
   @AfterEach
   void stop() {
-    agent.close();
     rpc.stop();
   }
 

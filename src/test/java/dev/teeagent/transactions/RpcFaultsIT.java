@@ -15,13 +15,13 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.testing.Anvil;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import dev.teeagent.testing.TransactionRequests;
 import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class RpcFaultsIT {
   private static final BigInteger FUNDS = BigInteger.TEN.pow(20);
   private static Anvil anvil;
   private static WireMockServer rpc;
-  private TestAgent agent;
+  @StartedAgent private TestAgent agent;
 
   @BeforeAll
   static void start() {
@@ -57,16 +57,10 @@ class RpcFaultsIT {
   }
 
   @BeforeEach
-  void startAgent() {
+  void fundAgent() {
     rpc.resetAll();
-    agent = TestAgent.start();
     anvil.setBalance(agent.address(), FUNDS);
     agent.operator().set("tx_budget_wei", FUNDS.toString()).apply();
-  }
-
-  @AfterEach
-  void stopAgent() {
-    agent.close();
   }
 
   private static String fresh() {

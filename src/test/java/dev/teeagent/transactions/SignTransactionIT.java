@@ -8,6 +8,7 @@ import dev.teeagent.crypto.Address;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.Anvil;
 import dev.teeagent.testing.NodeScript;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import dev.teeagent.testing.TransactionRequests;
 import java.math.BigInteger;
@@ -34,13 +35,12 @@ class SignTransactionIT {
   private static final BigInteger FUNDS = BigInteger.TEN.pow(20);
   private static final BigInteger TOKEN_SUPPLY = BigInteger.TEN.pow(24);
   private static Anvil anvil;
-  private static TestAgent agent;
+  @StartedAgent private static TestAgent agent;
   private static String token;
 
   @BeforeAll
   static void start() throws Exception {
     anvil = Anvil.start();
-    agent = TestAgent.start();
     anvil.setBalance(agent.address(), FUNDS);
     String bytecode =
         Files.readString(
@@ -55,9 +55,6 @@ class SignTransactionIT {
 
   @AfterAll
   static void stop() {
-    if (agent != null) {
-      agent.close();
-    }
     if (anvil != null) {
       anvil.close();
     }

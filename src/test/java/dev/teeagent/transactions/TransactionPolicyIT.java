@@ -12,6 +12,7 @@ import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.Anvil;
 import dev.teeagent.testing.MutableClock;
 import dev.teeagent.testing.NodeScript;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import dev.teeagent.testing.TransactionRequests;
 import java.math.BigInteger;
@@ -20,7 +21,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ class TransactionPolicyIT {
   private static final SigningKey STRANGER = SigningKey.generate(new SecureRandom());
   private static Anvil anvil;
   private static String token;
-  private TestAgent agent;
+  @StartedAgent private TestAgent agent;
 
   @BeforeAll
   static void startChain() throws Exception {
@@ -61,14 +61,8 @@ class TransactionPolicyIT {
   }
 
   @BeforeEach
-  void startAgent() {
-    agent = TestAgent.start();
+  void fundAgent() {
     anvil.setBalance(agent.address(), FUNDS);
-  }
-
-  @AfterEach
-  void stopAgent() {
-    agent.close();
   }
 
   private TransactionRequests request() {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.teeagent.crypto.Secp256k1;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.testing.OperatorCommands;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import java.math.BigInteger;
 import java.security.SecureRandom;
@@ -15,8 +16,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,17 +27,7 @@ import org.web3j.utils.Numeric;
  */
 class VariableRefusalsIT {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static TestAgent agent;
-
-  @BeforeAll
-  static void start() {
-    agent = TestAgent.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    agent.close();
-  }
+  @StartedAgent private static TestAgent agent;
 
   /** A refused request: {@code body} may first apply accepted batches that set the scene. */
   record Refusal(String description, int status, String code, Function<TestAgent, String> body) {

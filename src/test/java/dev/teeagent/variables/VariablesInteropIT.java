@@ -10,12 +10,11 @@ import dev.teeagent.crypto.Jcs;
 import dev.teeagent.json.JsonMappers;
 import dev.teeagent.testing.NodeScript;
 import dev.teeagent.testing.OperatorCommands;
+import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,17 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class VariablesInteropIT {
   private static final ObjectMapper MAPPER = JsonMappers.strict();
-  private static TestAgent agent;
-
-  @BeforeAll
-  static void start() {
-    agent = TestAgent.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    agent.close();
-  }
+  @StartedAgent private static TestAgent agent;
 
   private static ObjectNode domain() {
     return (ObjectNode) agent.get("/api/v1/config").json().get("eip712_domain");
