@@ -134,7 +134,7 @@ function sameCustody(attested, config) {
 }
 
 /**
- * The custody step, as dev.teeagent.attestation.AttestedCustody.check: none when custody is
+ * The custody step, as dev.teeagent.verifier.AttestedCustody.check: none when custody is
  * neither attested nor required; passed when attested and locked, or attested and not required
  * (the detail says NOT locked); failed when required and not attested or not locked.
  */

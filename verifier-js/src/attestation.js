@@ -3,7 +3,7 @@
 // "fields" check), the ES384 signature by the leaf certificate, the chain leaf → cabundle → root
 // at the chosen time (by default the document's own), then on that authenticated content: freshness,
 // debug mode, the expected PCRs and the nonce. The same checks, in the same order and with the same
-// names, as dev.teeagent.attestation.AttestationVerifier. No I/O.
+// names, as dev.teeagent.verifier.AttestationVerifier. No I/O.
 import { Check, failed, passed } from "./checks.js";
 import { DocumentError, isDebugMode, parseAttestationDocument, parseCoseSign1 } from "./document.js";
 import { CertificateError, ChainError, verifyChain } from "./chain.js";

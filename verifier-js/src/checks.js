@@ -1,5 +1,5 @@
 // The checks of a verification, in the order they run, with the labels the Java verifier prints
-// (dev.teeagent.attestation.Check), and the one rule that turns steps into a verdict.
+// (dev.teeagent.verifier.Check), and the one rule that turns steps into a verdict.
 
 export const Check = Object.freeze({
   FETCH: "fetch",

@@ -1,7 +1,7 @@
 // The user_data preimage (DESIGN §4): the members this verifier knows how to check, in one place.
 // A verifier vouches only for what it understands, so a preimage with any other member — or
 // without one of these, or with one that is not text — fails the "user data" check, as in the Java
-// verifier (dev.teeagent.attestation.UserDataPreimage, whose record components are its list).
+// verifier (dev.teeagent.verifier.UserDataPreimage, whose record components are its list).
 // When the agent adds a member, add it here and to that record, and say in agent.js what is
 // compared.
 import { printable } from "./bytes.js";
@@ -16,7 +16,7 @@ export const PREIMAGE_MEMBERS = Object.freeze(["tee_name", "operator", "address"
 export const OPTIONAL_PREIMAGE_MEMBERS = Object.freeze(["tls_spki_sha256", "custody"]);
 
 /**
- * The custody member (dev.teeagent.attestation.AttestedCustody): the KMS key holding the sealed
+ * The custody member (dev.teeagent.verifier.AttestedCustody): the KMS key holding the sealed
  * identity (text), its origin and policy hash (text, or null when the agent could not read them),
  * and whether its policy is locked to the image (true or false).
  */

@@ -1,10 +1,7 @@
 package dev.teeagent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.teeagent.attestation.AttestationMode;
 import dev.teeagent.attestation.AttestationService;
-import dev.teeagent.attestation.Nsm;
-import dev.teeagent.attestation.SimulatedNsm;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.config.BuildInfo;
@@ -23,6 +20,9 @@ import dev.teeagent.http.VariableRoute;
 import dev.teeagent.http.VariablesRoute;
 import dev.teeagent.identity.IdentitySettings;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.nsm.AttestationMode;
+import dev.teeagent.nsm.Nsm;
+import dev.teeagent.nsm.SimulatedNsm;
 import dev.teeagent.prompt.ChatCompletionsClient;
 import dev.teeagent.transactions.RpcConnector;
 import java.security.SecureRandom;

@@ -1,8 +1,6 @@
 package dev.teeagent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.teeagent.attestation.AttestedCustody;
-import dev.teeagent.attestation.Nsm;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.crypto.NativeSecp256k1;
 import dev.teeagent.crypto.SigningKey;
@@ -10,8 +8,10 @@ import dev.teeagent.http.ResponseSigner;
 import dev.teeagent.identity.IdentitySettings;
 import dev.teeagent.identity.SealedBoot;
 import dev.teeagent.identity.StateDocument;
+import dev.teeagent.nsm.Nsm;
 import dev.teeagent.tls.TlsIdentity;
 import dev.teeagent.variables.AgentState;
+import dev.teeagent.verifier.AttestedCustody;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;

@@ -7,8 +7,8 @@ import dev.teeagent.identity.StateDocument;
 import dev.teeagent.transactions.NonceTracker;
 import dev.teeagent.transactions.RpcConnector;
 import dev.teeagent.transactions.SignerNonces;
+import dev.teeagent.transactions.TransactionOrchestrator;
 import dev.teeagent.transactions.TransactionPolicy;
-import dev.teeagent.transactions.TransactionSigner;
 import dev.teeagent.variables.AgentState;
 import java.time.Clock;
 
@@ -17,7 +17,7 @@ import java.time.Clock;
  * the signer, whose audit entries go into the agent's state.
  */
 record TransactionsWiring(
-    TransactionSigner signer,
+    TransactionOrchestrator signer,
     TransactionPolicy policy,
     SignerNonces signerNonces,
     NonceTracker chainNonces) {
@@ -39,8 +39,8 @@ record TransactionsWiring(
             signerNonces,
             clock);
     NonceTracker chainNonces = new NonceTracker();
-    TransactionSigner signer =
-        new TransactionSigner(
+    TransactionOrchestrator signer =
+        new TransactionOrchestrator(
             agentKey,
             policy,
             chainNonces,

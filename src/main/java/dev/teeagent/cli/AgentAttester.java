@@ -1,13 +1,13 @@
 package dev.teeagent.cli;
 
-import dev.teeagent.attestation.AgentVerifier;
-import dev.teeagent.attestation.AttestationVerifier;
-import dev.teeagent.attestation.Check;
-import dev.teeagent.attestation.ExpectedPcrs;
-import dev.teeagent.attestation.TrustedRoot;
-import dev.teeagent.attestation.VerificationReport;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.verifier.AgentVerifier;
+import dev.teeagent.verifier.AttestationVerifier;
+import dev.teeagent.verifier.Check;
+import dev.teeagent.verifier.ExpectedPcrs;
+import dev.teeagent.verifier.TrustedRoot;
+import dev.teeagent.verifier.VerificationReport;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -2,11 +2,11 @@ package dev.teeagent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.teeagent.attestation.SignedFetch;
-import dev.teeagent.attestation.UserDataPreimage;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.tls.PinningTrustManager;
 import dev.teeagent.tls.SpkiPin;
+import dev.teeagent.verifier.SignedFetch;
+import dev.teeagent.verifier.UserDataPreimage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

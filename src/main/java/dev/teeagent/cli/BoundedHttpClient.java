@@ -33,7 +33,7 @@ import javax.net.ssl.SSLSession;
  * arrive, so a host that sends headers and then drips the body one byte at a time would hold a
  * reader forever; here a body stream is closed when the call's deadline passes, and the blocked
  * read fails with {@link HttpTimeoutException}. Signed answers are read through {@link
- * dev.teeagent.attestation.SignedFetch}, which also says what a failed call means.
+ * dev.teeagent.verifier.SignedFetch}, which also says what a failed call means.
  */
 final class BoundedHttpClient extends HttpClient {
   /** Default overall deadline of one call: headers and body. */

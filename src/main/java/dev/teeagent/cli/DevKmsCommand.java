@@ -1,10 +1,10 @@
 package dev.teeagent.cli;
 
-import dev.teeagent.attestation.SimulatedNsm;
-import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.custody.CustodyException;
 import dev.teeagent.devkms.DevKmsServer;
 import dev.teeagent.identity.AtomicFiles;
+import dev.teeagent.nsm.SimulatedNsm;
+import dev.teeagent.verifier.TrustedRoot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

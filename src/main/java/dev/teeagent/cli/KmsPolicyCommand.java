@@ -1,8 +1,8 @@
 package dev.teeagent.cli;
 
-import dev.teeagent.attestation.ExpectedPcrs;
 import dev.teeagent.custody.LockedKeyPolicy;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.verifier.ExpectedPcrs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,9 +1,9 @@
 package dev.teeagent.cli;
 
-import dev.teeagent.attestation.ExpectedPcrs;
-import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.verifier.ExpectedPcrs;
+import dev.teeagent.verifier.TrustedRoot;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

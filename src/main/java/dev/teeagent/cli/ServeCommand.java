@@ -1,7 +1,6 @@
 package dev.teeagent.cli;
 
 import dev.teeagent.App;
-import dev.teeagent.attestation.Nsm;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.config.ConfigException;
@@ -9,6 +8,7 @@ import dev.teeagent.config.ListenerSettings;
 import dev.teeagent.config.PortInUseException;
 import dev.teeagent.config.PromptSettings;
 import dev.teeagent.identity.IdentitySettings;
+import dev.teeagent.nsm.Nsm;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.teeagent.config;
 
-import dev.teeagent.attestation.AttestationMode;
+import dev.teeagent.nsm.AttestationMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

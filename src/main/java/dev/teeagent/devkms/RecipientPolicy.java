@@ -1,7 +1,7 @@
 package dev.teeagent.devkms;
 
-import dev.teeagent.attestation.AttestationDocument;
 import dev.teeagent.custody.KeyPolicy;
+import dev.teeagent.verifier.AttestationDocument;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package dev.teeagent.http;
 
-import dev.teeagent.attestation.AttestationMode;
 import dev.teeagent.attestation.AttestationService;
-import dev.teeagent.attestation.UserDataPreimage;
+import dev.teeagent.nsm.AttestationMode;
+import dev.teeagent.verifier.UserDataPreimage;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package dev.teeagent.http;
 
+import dev.teeagent.audit.AuditEntry;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
 import dev.teeagent.variables.AgentState;
-import dev.teeagent.variables.AuditEntry;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.math.BigInteger;

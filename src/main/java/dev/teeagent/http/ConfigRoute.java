@@ -8,7 +8,7 @@ import dev.teeagent.config.BuildInfo;
 import dev.teeagent.crypto.Eip712;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.identity.SealedBoot;
-import dev.teeagent.transactions.TransactionSigner;
+import dev.teeagent.transactions.TransactionOrchestrator;
 import dev.teeagent.variables.AgentState;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -26,7 +26,7 @@ public final class ConfigRoute implements ApiRoute {
   private final Instant startedAt;
   private final AgentState state;
   private final AttestationService attestation;
-  private final TransactionSigner transactions;
+  private final TransactionOrchestrator transactions;
   private final Optional<Supplier<SealedBoot.View>> identity;
 
   public ConfigRoute(
@@ -36,7 +36,7 @@ public final class ConfigRoute implements ApiRoute {
       Instant startedAt,
       AgentState state,
       AttestationService attestation,
-      TransactionSigner transactions,
+      TransactionOrchestrator transactions,
       Optional<Supplier<SealedBoot.View>> identity) {
     this.settings = settings;
     this.agentKey = agentKey;

@@ -1,7 +1,7 @@
 package dev.teeagent.http;
 
 import dev.teeagent.transactions.SignTransactionRequest;
-import dev.teeagent.transactions.TransactionSigner;
+import dev.teeagent.transactions.TransactionOrchestrator;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 
@@ -10,9 +10,9 @@ import io.javalin.http.HandlerType;
  */
 public final class SignTransactionRoute implements ApiRoute {
   private final JsonBodies bodies;
-  private final TransactionSigner signer;
+  private final TransactionOrchestrator signer;
 
-  public SignTransactionRoute(JsonBodies bodies, TransactionSigner signer) {
+  public SignTransactionRoute(JsonBodies bodies, TransactionOrchestrator signer) {
     this.bodies = bodies;
     this.signer = signer;
   }

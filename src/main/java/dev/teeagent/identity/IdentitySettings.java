@@ -1,9 +1,9 @@
 package dev.teeagent.identity;
 
-import dev.teeagent.attestation.SimulatedNsm;
 import dev.teeagent.config.ConfigException;
 import dev.teeagent.custody.CustodyException;
 import dev.teeagent.custody.KmsSettings;
+import dev.teeagent.nsm.SimulatedNsm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

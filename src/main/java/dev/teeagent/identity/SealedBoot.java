@@ -1,9 +1,6 @@
 package dev.teeagent.identity;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.teeagent.attestation.AttestedCustody;
-import dev.teeagent.attestation.Nsm;
-import dev.teeagent.attestation.NsmException;
 import dev.teeagent.config.ConfigException;
 import dev.teeagent.crypto.Address;
 import dev.teeagent.crypto.NativeSecp256k1;
@@ -16,9 +13,12 @@ import dev.teeagent.custody.SealedIdentity;
 import dev.teeagent.custody.UnsealedSnapshot;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.error.ErrorCode;
+import dev.teeagent.nsm.Nsm;
+import dev.teeagent.nsm.NsmException;
 import dev.teeagent.tls.TlsIdentity;
 import dev.teeagent.transactions.NonceTracker;
 import dev.teeagent.transactions.RestoreCoolDown;
+import dev.teeagent.verifier.AttestedCustody;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,13 +1,13 @@
 package dev.teeagent.identity;
 
-import dev.teeagent.attestation.Nsm;
-import dev.teeagent.attestation.NsmException;
 import dev.teeagent.custody.AttestedKms;
 import dev.teeagent.custody.CustodyException;
 import dev.teeagent.custody.RecipientEnvelope;
 import dev.teeagent.custody.SealedIdentity;
 import dev.teeagent.custody.SealedSnapshot;
 import dev.teeagent.custody.UnsealedSnapshot;
+import dev.teeagent.nsm.Nsm;
+import dev.teeagent.nsm.NsmException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

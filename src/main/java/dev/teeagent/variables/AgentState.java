@@ -3,6 +3,8 @@ package dev.teeagent.variables;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.teeagent.audit.AuditEntry;
+import dev.teeagent.audit.AuditLog;
 import dev.teeagent.crypto.Jcs;
 import dev.teeagent.crypto.Keccak;
 import java.math.BigInteger;

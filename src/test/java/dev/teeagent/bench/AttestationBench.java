@@ -1,13 +1,13 @@
 package dev.teeagent.bench;
 
-import dev.teeagent.attestation.AttestationVerificationException;
-import dev.teeagent.attestation.AttestationVerifier;
-import dev.teeagent.attestation.ExpectedPcrs;
-import dev.teeagent.attestation.NsmException;
-import dev.teeagent.attestation.SimulatedNsm;
-import dev.teeagent.attestation.TrustedRoot;
-import dev.teeagent.attestation.VerificationOptions;
-import dev.teeagent.attestation.VerifiedAttestation;
+import dev.teeagent.nsm.NsmException;
+import dev.teeagent.nsm.SimulatedNsm;
+import dev.teeagent.verifier.AttestationVerificationException;
+import dev.teeagent.verifier.AttestationVerifier;
+import dev.teeagent.verifier.ExpectedPcrs;
+import dev.teeagent.verifier.TrustedRoot;
+import dev.teeagent.verifier.VerificationOptions;
+import dev.teeagent.verifier.VerifiedAttestation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;

@@ -1,10 +1,6 @@
 package dev.teeagent.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.teeagent.attestation.AttestedCustody;
-import dev.teeagent.attestation.SimulatedNsm;
-import dev.teeagent.attestation.TrustedRoot;
-import dev.teeagent.attestation.UserDataPreimage;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.custody.AttestedKms;
 import dev.teeagent.custody.KeyDescription;
@@ -17,6 +13,10 @@ import dev.teeagent.devkms.DevKmsServer;
 import dev.teeagent.http.RequestEcho;
 import dev.teeagent.http.ResponseSigner;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.nsm.SimulatedNsm;
+import dev.teeagent.verifier.AttestedCustody;
+import dev.teeagent.verifier.TrustedRoot;
+import dev.teeagent.verifier.UserDataPreimage;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,15 +2,15 @@ package dev.teeagent.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.teeagent.App;
-import dev.teeagent.attestation.SimulatedNsm;
-import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.config.AgentSettings;
 import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.devkms.DevKmsServer;
 import dev.teeagent.identity.IdentitySettings;
+import dev.teeagent.nsm.SimulatedNsm;
 import dev.teeagent.testing.Anvil;
 import dev.teeagent.testing.TestAgent;
 import dev.teeagent.testing.TransactionRequests;
+import dev.teeagent.verifier.TrustedRoot;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package dev.teeagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.teeagent.attestation.SimulatedNsm;
-import dev.teeagent.attestation.TrustedRoot;
+import dev.teeagent.nsm.SimulatedNsm;
 import dev.teeagent.testing.DrippingHost;
+import dev.teeagent.verifier.TrustedRoot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

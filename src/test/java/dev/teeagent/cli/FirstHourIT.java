@@ -3,13 +3,13 @@ package dev.teeagent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.teeagent.attestation.SimulatedNsm;
-import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.nsm.SimulatedNsm;
 import dev.teeagent.testing.ExternalCommand;
 import dev.teeagent.testing.MarkdownCommands;
 import dev.teeagent.testing.NodeScript;
 import dev.teeagent.testing.TestAgent;
+import dev.teeagent.verifier.TrustedRoot;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,7 +3,7 @@ package dev.teeagent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.teeagent.attestation.AttestationMode;
+import dev.teeagent.nsm.AttestationMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

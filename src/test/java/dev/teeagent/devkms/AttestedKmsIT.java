@@ -3,7 +3,6 @@ package dev.teeagent.devkms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.teeagent.attestation.SimulatedNsm;
 import dev.teeagent.custody.AttestedKms;
 import dev.teeagent.custody.CustodyException;
 import dev.teeagent.custody.CustodyStatement;
@@ -12,6 +11,7 @@ import dev.teeagent.custody.KmsSettings;
 import dev.teeagent.custody.RecipientEnvelope;
 import dev.teeagent.custody.SealedIdentity;
 import dev.teeagent.custody.SealedSnapshot;
+import dev.teeagent.nsm.SimulatedNsm;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package dev.teeagent.devkms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.teeagent.attestation.SimulatedNsm;
-import dev.teeagent.attestation.TrustedRoot;
+import dev.teeagent.nsm.SimulatedNsm;
 import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.NodeScript;
+import dev.teeagent.verifier.TrustedRoot;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;

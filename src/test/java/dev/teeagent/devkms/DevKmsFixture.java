@@ -1,8 +1,8 @@
 package dev.teeagent.devkms;
 
-import dev.teeagent.attestation.NsmException;
-import dev.teeagent.attestation.SimulatedNsm;
-import dev.teeagent.attestation.TrustedRoot;
+import dev.teeagent.nsm.NsmException;
+import dev.teeagent.nsm.SimulatedNsm;
+import dev.teeagent.verifier.TrustedRoot;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package dev.teeagent.devkms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.teeagent.attestation.AttestationDocument;
 import dev.teeagent.custody.KeyPolicy;
+import dev.teeagent.verifier.AttestationDocument;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.teeagent.enclave;
 
-import dev.teeagent.attestation.EmulatedNsm;
+import dev.teeagent.nsm.EmulatedNsm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

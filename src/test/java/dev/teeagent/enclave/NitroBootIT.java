@@ -2,11 +2,11 @@ package dev.teeagent.enclave;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.teeagent.attestation.EmulatedNsm;
-import dev.teeagent.attestation.EmulatedNsm.Fault;
-import dev.teeagent.attestation.TrustedRoot;
+import dev.teeagent.nsm.EmulatedNsm;
+import dev.teeagent.nsm.EmulatedNsm.Fault;
 import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.ExternalCommand;
+import dev.teeagent.verifier.TrustedRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

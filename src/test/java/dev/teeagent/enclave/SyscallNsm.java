@@ -2,8 +2,8 @@ package dev.teeagent.enclave;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.teeagent.attestation.EmulatedNsm;
-import dev.teeagent.attestation.NsmException;
+import dev.teeagent.nsm.EmulatedNsm;
+import dev.teeagent.nsm.NsmException;
 import dev.teeagent.testing.ExternalCommand;
 import java.io.DataInputStream;
 import java.io.EOFException;

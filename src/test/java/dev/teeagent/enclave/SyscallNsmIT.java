@@ -3,12 +3,12 @@ package dev.teeagent.enclave;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.teeagent.attestation.EmulatedNsm;
-import dev.teeagent.attestation.EmulatedNsm.Fault;
-import dev.teeagent.attestation.NsmProbe;
-import dev.teeagent.attestation.TrustedRoot;
+import dev.teeagent.nsm.EmulatedNsm;
+import dev.teeagent.nsm.EmulatedNsm.Fault;
+import dev.teeagent.nsm.NsmProbe;
 import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.ExternalCommand;
+import dev.teeagent.verifier.TrustedRoot;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

@@ -5,17 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.teeagent.attestation.AttestationVerifier;
-import dev.teeagent.attestation.ExpectedPcrs;
-import dev.teeagent.attestation.SimulatedNsm;
-import dev.teeagent.attestation.TrustedRoot;
-import dev.teeagent.attestation.VerificationOptions;
-import dev.teeagent.attestation.VerifiedAttestation;
 import dev.teeagent.config.AttestationSettings;
 import dev.teeagent.json.JsonMappers;
+import dev.teeagent.nsm.SimulatedNsm;
 import dev.teeagent.testing.NodeScript;
 import dev.teeagent.testing.StartedAgent;
 import dev.teeagent.testing.TestAgent;
+import dev.teeagent.verifier.AttestationVerifier;
+import dev.teeagent.verifier.ExpectedPcrs;
+import dev.teeagent.verifier.TrustedRoot;
+import dev.teeagent.verifier.VerificationOptions;
+import dev.teeagent.verifier.VerifiedAttestation;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -145,7 +145,7 @@ class AttestationRouteIT {
     Clock frozen = Clock.fixed(Instant.parse("2026-05-01T10:00:00Z"), ZoneOffset.UTC);
     AttestationSettings twoPerSecond =
         new AttestationSettings(
-            dev.teeagent.attestation.AttestationMode.SIMULATED,
+            dev.teeagent.nsm.AttestationMode.SIMULATED,
             2,
             AttestationSettings.DEFAULT_MAX_CLOCK_SKEW,
             Optional.empty());

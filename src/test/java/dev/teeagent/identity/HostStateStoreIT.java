@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.teeagent.attestation.JarMeasurement;
-import dev.teeagent.attestation.SimulatedNsm;
+import dev.teeagent.nsm.JarMeasurement;
+import dev.teeagent.nsm.SimulatedNsm;
 import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.HttpProbe;
 import dev.teeagent.testing.OperatorCommands;

@@ -1,8 +1,8 @@
 package dev.teeagent.identity;
 
-import dev.teeagent.attestation.TrustedRoot;
 import dev.teeagent.devkms.DevKmsServer;
 import dev.teeagent.testing.LockedPolicy;
+import dev.teeagent.verifier.TrustedRoot;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;

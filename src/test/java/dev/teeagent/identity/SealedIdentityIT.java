@@ -3,9 +3,9 @@ package dev.teeagent.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.teeagent.attestation.JarMeasurement;
-import dev.teeagent.attestation.SimulatedNsm;
 import dev.teeagent.crypto.SigningKey;
+import dev.teeagent.nsm.JarMeasurement;
+import dev.teeagent.nsm.SimulatedNsm;
 import dev.teeagent.testing.AgentJar;
 import dev.teeagent.testing.Anvil;
 import dev.teeagent.testing.ExternalCommand;

@@ -3,12 +3,12 @@ package dev.teeagent.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.teeagent.attestation.SimulatedNsm;
 import dev.teeagent.custody.AttestedKms;
 import dev.teeagent.custody.CustodyException;
 import dev.teeagent.custody.KmsSettings;
 import dev.teeagent.custody.SealedIdentity;
 import dev.teeagent.custody.UnsealedSnapshot;
+import dev.teeagent.nsm.SimulatedNsm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.teeagent.audit.AuditEntry;
 import dev.teeagent.crypto.SigningKey;
 import dev.teeagent.error.AgentException;
 import dev.teeagent.json.JsonMappers;
